@@ -1,0 +1,1 @@
+"""Built-in plugin: commands (filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""Built-in plugin: generators (filled in by its issue)."""

@@ -1,0 +1,1 @@
+"""Built-in plugin: gui (filled in by its issue)."""

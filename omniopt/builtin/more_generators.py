@@ -1,0 +1,1 @@
+"""Built-in plugin: more_generators (filled in by its issue)."""

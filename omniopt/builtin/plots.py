@@ -1,0 +1,1 @@
+"""Built-in plugin: plots (filled in by its issue)."""

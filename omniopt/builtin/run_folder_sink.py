@@ -1,0 +1,1 @@
+"""Built-in plugin: run_folder_sink (filled in by its issue)."""
