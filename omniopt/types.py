@@ -135,6 +135,10 @@ class ExecutorEntry:
     options: tuple[OptionSpec, ...] = ()
     auto_priority: int = 0
     is_available: Callable[[], bool] = lambda: True
+    #: Optional: run the whole omniopt process elsewhere (head-node mode).
+    #: Called with the run options and the original argv before the run starts;
+    #: returns an exit code if it took the run over, ``None`` to run here.
+    launch_main_process: Callable[[Mapping[str, Any], list[str]], int | None] | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
