@@ -1,0 +1,162 @@
+"""The GUI's field schema, built from what the installed plugins declare.
+
+Every form field, its limits and its help text come from an ``OptionSpec``;
+nothing about an option is written again for the page. The schema is plain
+JSON so that the page (and the Share server) can embed it.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable
+from typing import Any
+
+from omniopt.parameters import RESERVED_NAMES
+from omniopt.types import OptionSpec
+
+#: Options of the command line itself (reading files, printing): no form field.
+CLI_ONLY_OPTIONS: frozenset[str] = frozenset({"config_yaml", "config_toml", "config_json", "dump_config"})
+
+#: Core options with a dedicated editor in the page; the rest get one by type.
+SPECIAL_WIDGETS: dict[str, str] = {
+    "run_program": "program",
+    "parameter": "parameters",
+    "result_names": "objectives",
+    "experiment_constraints": "constraints",
+    "model": "generator",
+    "generation_strategy": "generation_strategy",
+    "executor": "executor",
+}
+
+#: The ``--parameter`` syntax the CLI accepts, as data the page validates with.
+PARAMETER_RULES: dict[str, Any] = {
+    "name_pattern": r"^[A-Za-z_][A-Za-z0-9_]*$",
+    "kinds": ["range", "choice", "fixed"],
+    "value_types": ["float", "int"],
+    "choice_separator": ",",
+    "min_choice_values": 1,
+}
+
+#: Objective spelling in ``--result_names``: ``NAME=min`` or ``NAME=max``.
+OBJECTIVE_RULES: dict[str, Any] = {
+    "name_pattern": r"^[A-Za-z_][A-Za-z0-9_]*$",
+    "directions": ["min", "max"],
+}
+
+#: Options of the Slurm executor that become ``#SBATCH`` lines of the head job.
+SBATCH_OPTIONS: dict[str, str] = {
+    "time": "--time",
+    "partition": "--partition",
+    "account": "--account",
+    "reservation": "--reservation",
+    "main_process_gb": "--mem",
+    "num_cpus_main_job": "--cpus-per-task",
+}
+
+
+def _jsonable(value: Any) -> Any:
+    """Defaults as JSON values (tuples become lists, odd objects text)."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_jsonable(v) for v in value]
+    return str(value)
+
+
+def field_schema(spec: OptionSpec, owner: str) -> dict[str, Any]:
+    """One form field: the option's declaration plus its owner and editor."""
+    return {
+        "name": spec.name,
+        "flag": spec.flag,
+        "type": spec.type,
+        "default": _jsonable(spec.default),
+        "help": spec.help.replace("%%", "%"),
+        "choices": list(spec.choices) if spec.choices else None,
+        "min": spec.min,
+        "max": spec.max,
+        "required": spec.required,
+        "repeat": spec.repeat,
+        "metavar": spec.metavar,
+        "owner": owner,
+        "widget": SPECIAL_WIDGETS.get(spec.name, "choice" if spec.choices else spec.type)
+        if owner == "core"
+        else ("choice" if spec.choices else spec.type),
+    }
+
+
+def _owner_title(owner: str) -> str:
+    kind, _, name = owner.partition(":")
+    return f"{kind.capitalize()}: {name}" if name else kind
+
+
+def _visible(pairs: Iterable[tuple[str, OptionSpec]]) -> list[tuple[str, OptionSpec]]:
+    return [(o, s) for o, s in pairs if not s.hidden and s.name not in CLI_ONLY_OPTIONS]
+
+
+def build_schema(pm: Any | None = None) -> dict[str, Any]:
+    """The schema of the form for the plugins ``pm`` knows (a fresh manager if None)."""
+    from omniopt import __version__
+    from omniopt.plugins import PluginManager
+
+    pm = pm or PluginManager()
+    fields: dict[str, dict[str, Any]] = {}
+    sections: dict[str, dict[str, Any]] = {}
+
+    def add(section_id: str, title: str, description: str, owner: str, spec: OptionSpec) -> None:
+        section = sections.setdefault(
+            section_id, {"id": section_id, "title": title, "description": description, "owner": owner, "fields": []}
+        )
+        fields[spec.name] = field_schema(spec, owner)
+        section["fields"].append(spec.name)
+
+    descriptions = _entry_descriptions(pm)
+    for owner, spec in _visible(pm.run_options()):
+        if owner == "core":
+            add("core:" + spec.section, spec.section, "", owner, spec)
+        else:
+            add(owner, _owner_title(owner), descriptions.get(owner, ""), owner, spec)
+    for entry in pm.gui_fields():
+        for spec in entry.options:
+            if spec.name in fields or spec.hidden or spec.name in CLI_ONLY_OPTIONS:
+                continue
+            add("gui:" + entry.section, entry.section, entry.description, "gui:" + entry.section, spec)
+
+    return {
+        "version": __version__,
+        "sections": list(sections.values()),
+        "fields": fields,
+        "generators": [_generator_info(e) for e in pm.generators().values()],
+        "executors": [
+            {"name": e.name, "description": e.description, "auto_priority": e.auto_priority}
+            for e in pm.executors().values()
+        ],
+        "parameter_rules": {**PARAMETER_RULES, "reserved_names": sorted(RESERVED_NAMES)},
+        "objective_rules": OBJECTIVE_RULES,
+        "sbatch_options": SBATCH_OPTIONS if "slurm" in pm.executors() else {},
+    }
+
+
+def _entry_descriptions(pm: Any) -> dict[str, str]:
+    found = {}
+    for kind, entries in (("executor", pm.executors()), ("generator", pm.generators()), ("sink", pm.result_sinks())):
+        for entry in entries.values():
+            found[f"{kind}:{entry.name}"] = entry.description
+    return found
+
+
+def _generator_info(entry: Any) -> dict[str, Any]:
+    return {
+        "name": entry.name,
+        "description": entry.description,
+        "supports_multi_objective": entry.supports_multi_objective,
+        "supports_constraints": entry.supports_constraints,
+        "supports_choice": entry.supports_choice,
+        "supports_continue": entry.supports_continue,
+        "model_based": entry.model_based,
+    }
+
+
+def schema_script(schema: dict[str, Any]) -> str:
+    """The schema as a script that sets ``window.OMNIOPT_SCHEMA`` (works from file://)."""
+    text = json.dumps(schema, indent=1, sort_keys=False).replace("</", "<\\/")
+    return f"window.OMNIOPT_SCHEMA = {text};\n"

@@ -1,0 +1,207 @@
+/* Wires the page: state <-> URL (back and forward work), outputs, copy, config loading, theme. */
+(function (OG) {
+  "use strict";
+
+  var schema = window.OMNIOPT_SCHEMA;
+  var state;
+  var lastHash = null;
+  var committed = true;
+
+  function byId(id) {
+    return document.getElementById(id);
+  }
+
+  function hashNow() {
+    return location.hash.replace(/^#/, "");
+  }
+
+  function setUrl(hash, push) {
+    var url = hash ? "#" + hash : location.pathname + location.search;
+    try {
+      if (push) history.pushState(null, "", url);
+      else history.replaceState(null, "", url);
+    } catch (e) {
+      // Some file:// setups refuse the history API; the fragment alone still works.
+      if (push) location.hash = hash;
+      else location.replace("#" + hash);
+    }
+  }
+
+  /** Typing updates the current history entry; a finished edit starts a new one. */
+  function writeUrl(commit) {
+    var hash = OG.state.toHash(state, schema);
+    if (hash !== lastHash) {
+      setUrl(hash, committed);
+      lastHash = hash;
+      committed = false;
+    }
+    if (commit) committed = true;
+  }
+
+  function setText(id, text) {
+    var node = byId(id);
+    if (node && node.textContent !== text) node.textContent = text;
+  }
+
+  function focusButton(problem) {
+    var b = OG.form.h("button", { type: "button", class: "link", text: problem.message });
+    b.addEventListener("click", function () {
+      var target = byId(problem.focus);
+      if (target) target.focus();
+    });
+    return OG.form.h("li", {}, b);
+  }
+
+  function showStatus(problems) {
+    var errors = problems.filter(function (p) { return !p.warning; });
+    var box = byId("problems");
+    box.textContent = "";
+    var summary = byId("summary");
+    if (!errors.length) {
+      summary.textContent = "Ready: the command is complete and valid.";
+      summary.className = "ok";
+      return;
+    }
+    summary.textContent = errors.length === 1 ? "1 problem to fix before running:" : errors.length + " problems to fix before running:";
+    summary.className = "bad";
+    errors.forEach(function (p) { box.appendChild(focusButton(p)); });
+  }
+
+  function refresh() {
+    var problems = OG.validate.validate(state, schema);
+    var unplaced = OG.form.showProblems(problems);
+    OG.form.showGenerator(schema);
+    showStatus(problems.concat(unplaced.length ? [] : []));
+    setText("out-command", OG.format.buildCommand(state, schema));
+    setText("out-yaml", OG.format.buildYaml(state, schema));
+    if (byId("out-sbatch")) setText("out-sbatch", OG.format.buildSbatch(state, schema));
+  }
+
+  function changed(commit) {
+    refresh();
+    writeUrl(commit);
+  }
+
+  function load(newState) {
+    state = newState;
+    OG.form.render(byId("form"), state, schema, changed);
+    refresh();
+  }
+
+  function announce(text, isError) {
+    var node = byId("notice");
+    node.textContent = text;
+    node.className = isError ? "bad" : "ok";
+  }
+
+  function copyText(id, button) {
+    var text = byId(id).textContent;
+    var done = function () { announce("Copied the " + button.getAttribute("data-what") + " to the clipboard."); };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text); done(); });
+    } else {
+      fallbackCopy(text);
+      done();
+    }
+  }
+
+  function fallbackCopy(text) {
+    var area = OG.form.h("textarea", { class: "offscreen", "aria-hidden": "true" });
+    area.value = text;
+    document.body.appendChild(area);
+    area.select();
+    try { document.execCommand("copy"); } catch (e) { /* nothing else to try */ }
+    document.body.removeChild(area);
+  }
+
+  function download() {
+    var name = (String(state.values.experiment_name || "").trim() || "omniopt").replace(/[^A-Za-z0-9_.-]/g, "_") + ".yaml";
+    var url = URL.createObjectURL(new Blob([byId("out-yaml").textContent], { type: "text/yaml" }));
+    var a = OG.form.h("a", { href: url, download: name });
+    document.body.appendChild(a);
+    a.click();
+    document.body.removeChild(a);
+    setTimeout(function () { URL.revokeObjectURL(url); }, 1000);
+  }
+
+  function loadFile(file) {
+    var reader = new FileReader();
+    reader.onload = function () {
+      try {
+        var config = OG.configfile.parseConfig(String(reader.result), file.name);
+        if (!config || typeof config !== "object" || Array.isArray(config)) throw new Error("it does not hold option: value pairs");
+        var result = OG.state.fromConfig(config, schema);
+        load(result.state);
+        writeUrl(true);
+        announce("Loaded " + file.name + "." + (result.ignored.length ? " Not in this form (no installed plugin shows them): " + result.ignored.join(", ") + "." : ""));
+      } catch (e) {
+        announce("Cannot read " + file.name + ": " + e.message + ". Give a YAML, TOML or JSON config file.", true);
+      }
+    };
+    reader.readAsText(file);
+  }
+
+  var THEMES = ["auto", "light", "dark"];
+
+  function storedTheme() {
+    try { return localStorage.getItem("omniopt-gui-theme") || "auto"; } catch (e) { return "auto"; }
+  }
+
+  function applyTheme(theme) {
+    if (theme === "auto") document.documentElement.removeAttribute("data-theme");
+    else document.documentElement.setAttribute("data-theme", theme);
+    var button = byId("theme");
+    button.textContent = "Theme: " + theme;
+    try { localStorage.setItem("omniopt-gui-theme", theme); } catch (e) { /* private mode: not remembered */ }
+  }
+
+  function start() {
+    if (!schema) {
+      byId("form").textContent = "schema.js is missing: export the page again with 'omniopt gui export DIR'.";
+      return;
+    }
+    if (!schema.sbatch_options || !Object.keys(schema.sbatch_options).length) {
+      var sbatch = byId("sbatch-block");
+      sbatch.parentNode.removeChild(sbatch);
+    }
+    setText("version", "omniopt " + schema.version + " \u00b7 fields from the installed plugins: " +
+      schema.executors.length + " executor(s), " + schema.generators.length + " generator(s)");
+    load(OG.state.fromHash(hashNow(), schema));
+    lastHash = OG.state.toHash(state, schema);
+    window.addEventListener("popstate", function () {
+      if (hashNow() === lastHash) return;
+      load(OG.state.fromHash(hashNow(), schema));
+      lastHash = OG.state.toHash(state, schema);
+      committed = true;
+    });
+    window.addEventListener("hashchange", function () {
+      if (hashNow() === lastHash) return;
+      load(OG.state.fromHash(hashNow(), schema));
+      lastHash = OG.state.toHash(state, schema);
+      committed = true;
+    });
+    Array.prototype.forEach.call(document.querySelectorAll("button[data-copy]"), function (b) {
+      b.addEventListener("click", function () { copyText(b.getAttribute("data-copy"), b); });
+    });
+    byId("download-yaml").addEventListener("click", download);
+    byId("load").addEventListener("click", function () { byId("config-file").click(); });
+    byId("config-file").addEventListener("change", function (e) {
+      if (e.target.files.length) loadFile(e.target.files[0]);
+      e.target.value = "";
+    });
+    byId("reset").addEventListener("click", function () {
+      load(OG.state.defaultState(schema));
+      writeUrl(true);
+      announce("The form is back to the defaults.");
+    });
+    byId("skip").addEventListener("click", function () { byId("out-command").focus(); });
+    applyTheme(storedTheme());
+    byId("theme").addEventListener("click", function () {
+      var current = document.documentElement.getAttribute("data-theme") || "auto";
+      applyTheme(THEMES[(THEMES.indexOf(current) + 1) % THEMES.length]);
+    });
+  }
+
+  OG.app = { state: function () { return state; }, refresh: refresh };
+  document.addEventListener("DOMContentLoaded", start);
+})(window.OmniOptGui = window.OmniOptGui || {});
