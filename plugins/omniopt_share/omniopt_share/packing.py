@@ -1,0 +1,70 @@
+"""Pack a run folder, or only the files that changed, as a ``.tar.gz`` for upload.
+
+Secrets never leave the machine: the upload token is blanked out of every file
+sent, and so are ``share_token``/``share_password`` values in the saved config.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+import tarfile
+import time
+from pathlib import Path
+
+#: Kept in the run folder, never uploaded (it holds the run's link).
+LINK_FILE = Path("state_files") / "share.json"
+REDACTED = b"***"
+_SECRET_KEYS = re.compile(rb"(?m)^(\s*[\"']?(?:share_token|share_password)[\"']?\s*[:=]\s*).+$")
+
+Snapshot = dict[str, tuple[int, int]]
+
+
+def scan(folder: Path) -> Snapshot:
+    """(modification time, size) of every regular file below ``folder``, by relative path."""
+    found: Snapshot = {}
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
+        for name in files:
+            path = os.path.join(root, name)
+            try:
+                info = os.lstat(path)
+            except OSError:
+                continue  # removed while we looked
+            if not os.path.isfile(path) or os.path.islink(path):
+                continue
+            relative = Path(os.path.relpath(path, folder)).as_posix()
+            if relative != LINK_FILE.as_posix():
+                found[relative] = (info.st_mtime_ns, info.st_size)
+    return found
+
+
+def changed(now: Snapshot, before: Snapshot) -> list[str]:
+    """Files that are new or differ from the last upload."""
+    return sorted(name for name, stamp in now.items() if before.get(name) != stamp)
+
+
+def redact(data: bytes, secrets: tuple[str, ...]) -> bytes:
+    for secret in secrets:
+        if secret:
+            data = data.replace(secret.encode(), REDACTED)
+    return _SECRET_KEYS.sub(lambda m: m.group(1) + REDACTED, data)
+
+
+def pack(folder: Path, names: list[str], secrets: tuple[str, ...] = ()) -> bytes:
+    """A gzip-compressed tar of the named files; each file is read whole first, so a
+    file that grows while we pack is sent as one consistent copy."""
+    buffer = io.BytesIO()
+    with tarfile.open(fileobj=buffer, mode="w:gz", compresslevel=5) as tar:
+        for name in names:
+            try:
+                data = redact((folder / name).read_bytes(), secrets)
+            except OSError:
+                continue  # removed while we packed; the next upload catches up
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            info.mtime = int(time.time())
+            info.mode = 0o644
+            tar.addfile(info, io.BytesIO(data))
+    return buffer.getvalue()

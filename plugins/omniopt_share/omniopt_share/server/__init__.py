@@ -1,0 +1,1 @@
+"""The Share server: a Starlette application over SQLite and a folder of run files."""

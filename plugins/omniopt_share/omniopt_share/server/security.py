@@ -1,0 +1,89 @@
+"""Who is asking, and is the request allowed: tokens, sessions, CSRF, headers.
+
+- The upload API takes a token only from the ``Authorization: Bearer`` header,
+  never from the URL, and ignores cookies, so a cross-site page cannot use it.
+- Browser pages use a session cookie (HttpOnly, SameSite=Strict); every form
+  that changes something carries a CSRF token bound to the session, and a
+  request whose ``Origin`` is another site is refused.
+"""
+
+from __future__ import annotations
+
+import secrets
+from urllib.parse import urlsplit
+
+from starlette.requests import Request
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from omniopt_share.server.store import ShareStore, User
+
+SESSION_COOKIE = "oos_session"
+LOGIN_CSRF_COOKIE = "oos_login_csrf"
+
+# Plotly's WebGL traces compile code at run time, hence 'unsafe-eval'; no inline script is allowed.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-eval'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; connect-src 'self'; font-src 'self' data:; worker-src 'self' blob:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+SECURITY_HEADERS = [
+    (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
+    (b"x-content-type-options", b"nosniff"),
+    (b"x-frame-options", b"DENY"),
+    # Run links are capabilities: never leak them to other sites through Referer.
+    (b"referrer-policy", b"no-referrer"),
+    (b"cross-origin-opener-policy", b"same-origin"),
+    (b"cross-origin-resource-policy", b"same-origin"),
+]
+
+
+class SecurityHeaders:
+    """ASGI middleware adding the security headers to every response."""
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"] = list(message["headers"]) + SECURITY_HEADERS
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+def bearer_user(request: Request, store: ShareStore) -> User | None:
+    """The user of the upload token in the Authorization header."""
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    return store.user_for_token(token.strip())
+
+
+def session_user(request: Request, store: ShareStore) -> tuple[User, str] | None:
+    """(user, csrf token) of the browser session, if logged in."""
+    return store.session(request.cookies.get(SESSION_COOKIE, ""))
+
+
+def same_origin(request: Request) -> bool:
+    """False when the browser says the request comes from another site."""
+    origin = request.headers.get("origin") or request.headers.get("referer")
+    if not origin or origin == "null":
+        # Browsers send Origin on every cross-site POST; its absence means same site or no browser.
+        return request.headers.get("origin") != "null"
+    return urlsplit(origin).netloc == request.headers.get("host", "")
+
+
+def csrf_ok(expected: str, given: object) -> bool:
+    return isinstance(given, str) and bool(expected) and secrets.compare_digest(expected, given)
+
+
+def new_csrf() -> str:
+    return secrets.token_urlsafe(32)
