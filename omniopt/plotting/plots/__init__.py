@@ -1,0 +1,1 @@
+"""The built-in plot types, grouped by what they show. Each function: ``(run, options) -> Chart``."""

@@ -1,0 +1,243 @@
+"""Plots from a model fitted to the run's results: parameter importance, slices, contours.
+
+The models are light and fitted right here (scikit-learn): a random forest for
+importance (robust to any mix of parameter kinds), a Gaussian process for
+slices and contours (smooth, with uncertainty). Inputs are scaled to [0, 1]
+(log parameters in log space) and choices one-hot encoded.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import warnings
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from omniopt.plotting.chart import Axis, Chart, Panel, Trace
+from omniopt.plotting.prepare import (
+    NotEnoughDataError,
+    PlotOptions,
+    best_trial,
+    hover_text,
+    objective_label,
+    objective_values,
+    parameter_axis,
+    plot_parameters,
+    trials_for_plot,
+)
+from omniopt.run_data import ParameterInfo, Run, TrialRecord
+
+MIN_TRIALS = 3
+SLICE_POINTS = 60
+CONTOUR_POINTS = 25
+MAX_CONTOUR_PARAMETERS = 4
+
+
+class Encoder:
+    """Maps parameter dicts to model inputs in [0, 1]."""
+
+    def __init__(self, parameters: Sequence[ParameterInfo], trials: Sequence[TrialRecord]):
+        self.parameters = list(parameters)
+        self.bounds: dict[str, tuple[float, float]] = {}
+        self.categories: dict[str, list[str]] = {}
+        for parameter in self.parameters:
+            if parameter.is_numeric:
+                seen = [float(t.params[parameter.name]) for t in trials]
+                low = parameter.low if parameter.low is not None else min(seen)
+                high = parameter.high if parameter.high is not None else max(seen)
+                self.bounds[parameter.name] = (min(low, min(seen)), max(high, max(seen)))
+            else:
+                _, axis = parameter_axis(trials, parameter)
+                self.categories[parameter.name] = [label for _, label in axis.ticks]
+        #: Which model input columns belong to which parameter (importance sums them).
+        self.owners: list[str] = []
+        for parameter in self.parameters:
+            width = 1 if parameter.is_numeric else len(self.categories[parameter.name])
+            self.owners += [parameter.name] * width
+
+    def _scale(self, parameter: ParameterInfo, value: float) -> float:
+        low, high = self.bounds[parameter.name]
+        if parameter.log_scale and low > 0:
+            low, high, value = math.log(low), math.log(high), math.log(max(value, 1e-300))
+        return (value - low) / ((high - low) or 1.0)
+
+    def row(self, params: Mapping[str, Any]) -> list[float]:
+        encoded: list[float] = []
+        for parameter in self.parameters:
+            if parameter.is_numeric:
+                encoded.append(self._scale(parameter, float(params[parameter.name])))
+            else:
+                encoded += [1.0 if str(params[parameter.name]) == c else 0.0 for c in self.categories[parameter.name]]
+        return encoded
+
+    def grid(self, parameter: ParameterInfo, points: int) -> list[float]:
+        """Evenly spaced values over the parameter's range (log-spaced for log parameters)."""
+        import numpy as np
+
+        low, high = self.bounds[parameter.name]
+        if parameter.log_scale and low > 0:
+            return np.geomspace(low, high, points).tolist()
+        return np.linspace(low, high, points).tolist()
+
+
+def _training_data(run: Run, options: PlotOptions, plot: str, numeric_only: bool = False) -> tuple[list[TrialRecord], list[ParameterInfo], Encoder]:
+    trials = trials_for_plot(run, options, at_least=MIN_TRIALS, plot=plot)
+    parameters = plot_parameters(run, options)
+    if numeric_only and not any(p.is_numeric for p in parameters):
+        raise NotEnoughDataError(f"{plot} needs a numeric (range) parameter; this run has none left", "use parameter_importance")
+    if not parameters:
+        raise NotEnoughDataError("the run has no parameter left to model", "exclude fewer parameters")
+    return trials, parameters, Encoder(parameters, trials)
+
+
+def _fit_gp(inputs: Any, targets: Sequence[float]) -> Any:
+    import numpy as np
+    from sklearn.exceptions import ConvergenceWarning
+    from sklearn.gaussian_process import GaussianProcessRegressor
+    from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
+
+    kernel = ConstantKernel(1.0) * Matern(length_scale=np.ones(inputs.shape[1]), length_scale_bounds=(1e-2, 1e2), nu=2.5) + WhiteKernel(
+        1e-3, noise_level_bounds=(1e-8, 1.0)
+    )
+    model = GaussianProcessRegressor(kernel=kernel, normalize_y=True, n_restarts_optimizer=2, random_state=0)
+    with warnings.catch_warnings():
+        # Few points make the optimiser hit bounds; the fit is still the best one found.
+        warnings.simplefilter("ignore", ConvergenceWarning)
+        model.fit(inputs, np.asarray(targets, dtype=float))
+    return model
+
+
+def parameter_importance(run: Run, options: PlotOptions) -> Chart:
+    """How much each parameter explains each objective (random forest, impurity decrease)."""
+    import numpy as np
+    from sklearn.ensemble import RandomForestRegressor
+
+    trials, parameters, encoder = _training_data(run, options, "parameter_importance")
+    inputs = np.asarray([encoder.row(t.params) for t in trials])
+    panels = []
+    for objective in run.objectives:
+        forest = RandomForestRegressor(n_estimators=200, random_state=0)
+        forest.fit(inputs, objective_values(trials, objective))
+        totals = dict.fromkeys((p.name for p in parameters), 0.0)
+        for owner, share in zip(encoder.owners, forest.feature_importances_):
+            totals[owner] += float(share)
+        ranked = sorted(totals.items(), key=lambda item: item[1], reverse=True)
+        panels.append(
+            Panel(
+                title=f"Importance for {objective.name}",
+                x=Axis(label="parameter"),
+                y=Axis(label="share of explained variation"),
+                traces=(Trace(kind="bars", x=[n for n, _ in ranked], y=[v for _, v in ranked], gid=f"importance-{objective.name}"),),
+            )
+        )
+    return Chart(
+        title=f"Parameter importance: {run.experiment_name}",
+        panels=tuple(panels),
+        columns=min(2, len(panels)),
+        note=f"random forest fitted on {len(trials)} completed trials",
+    )
+
+
+def slice_plot(run: Run, options: PlotOptions) -> Chart:
+    """The fitted model along each parameter, the others held at the best trial's values."""
+    import numpy as np
+
+    objective = run.objective(options.objective)
+    trials, parameters, encoder = _training_data(run, options, "slice")
+    targets = objective_values(trials, objective)
+    model = _fit_gp(np.asarray([encoder.row(t.params) for t in trials]), targets)
+    best = best_trial(trials, objective)
+    panels = []
+    for parameter in parameters:
+        observed_x, axis = parameter_axis(trials, parameter)
+        if parameter.is_numeric:
+            values: list[Any] = encoder.grid(parameter, SLICE_POINTS)
+            positions = values
+        else:
+            values = encoder.categories[parameter.name]
+            positions = [float(i) for i in range(len(values))]
+        rows = [encoder.row({**best.params, parameter.name: value}) for value in values]
+        mean, std = model.predict(np.asarray(rows), return_std=True)
+        panels.append(
+            Panel(
+                title=f"{objective.name} along {parameter.name}",
+                x=axis,
+                y=Axis(label=objective_label(objective)),
+                traces=(
+                    Trace(kind="band", name="±2 std", x=positions, y=(mean - 2 * std).tolist(), y2=(mean + 2 * std).tolist(), show_legend=not panels),
+                    Trace(kind="lines", name="model", x=positions, y=mean.tolist(), colour="#1f77b4", show_legend=not panels, gid=f"model-{parameter.name}"),
+                    Trace(
+                        kind="markers",
+                        name="trials",
+                        x=observed_x,
+                        y=targets,
+                        colour="#555555",
+                        size=5,
+                        hover=[hover_text(t, run) for t in trials],
+                        show_legend=not panels,
+                        gid=f"points-{parameter.name}",
+                    ),
+                ),
+            )
+        )
+    return Chart(
+        title=f"Model slices: {run.experiment_name}",
+        panels=tuple(panels),
+        columns=min(3, len(panels)),
+        note=f"Gaussian process fitted on {len(trials)} trials; other parameters at trial {best.index} (best)",
+    )
+
+
+def contour(run: Run, options: PlotOptions) -> Chart:
+    """The fitted model over pairs of numeric parameters, the others at the best trial's values."""
+    import numpy as np
+
+    objective = run.objective(options.objective)
+    trials, parameters, encoder = _training_data(run, options, "contour", numeric_only=True)
+    numeric = [p for p in parameters if p.is_numeric]
+    if len(numeric) < 2:
+        raise NotEnoughDataError("contour needs two numeric (range) parameters", "use slice for a single one")
+    targets = objective_values(trials, objective)
+    model = _fit_gp(np.asarray([encoder.row(t.params) for t in trials]), targets)
+    best = best_trial(trials, objective)
+    panels = []
+    shown = numeric[:MAX_CONTOUR_PARAMETERS]
+    for a, b in itertools.combinations(shown, 2):
+        xs, ys = encoder.grid(a, CONTOUR_POINTS), encoder.grid(b, CONTOUR_POINTS)
+        rows = [encoder.row({**best.params, a.name: x, b.name: y}) for y in ys for x in xs]
+        mean = model.predict(np.asarray(rows)).reshape(len(ys), len(xs))
+        panels.append(
+            Panel(
+                title=f"{objective.name} over {a.name} and {b.name}",
+                x=Axis(label=a.name, log=a.log_scale),
+                y=Axis(label=b.name, log=b.log_scale),
+                traces=(
+                    Trace(
+                        kind="contour",
+                        x=xs,
+                        y=ys,
+                        z=mean.tolist(),
+                        value_label=f"predicted {objective_label(objective)}",
+                        reverse_scale=objective.minimize,
+                        gid=f"contour-{a.name}-{b.name}",
+                    ),
+                    Trace(
+                        kind="markers",
+                        name="trials",
+                        x=[float(t.params[a.name]) for t in trials],
+                        y=[float(t.params[b.name]) for t in trials],
+                        colour="#ffffff",
+                        size=6,
+                        symbol="diamond",
+                        hover=[hover_text(t, run) for t in trials],
+                        show_legend=not panels,
+                        gid=f"points-{a.name}-{b.name}",
+                    ),
+                ),
+            )
+        )
+    note = f"Gaussian process fitted on {len(trials)} trials; other parameters at trial {best.index} (best)"
+    if len(numeric) > MAX_CONTOUR_PARAMETERS:
+        note += f"; first {MAX_CONTOUR_PARAMETERS} numeric parameters (hide others with --exclude_params)"
+    return Chart(title=f"Model contours: {run.experiment_name}", panels=tuple(panels), columns=min(3, len(panels)), note=note)
