@@ -166,18 +166,6 @@ def accounted_states(job_ids: Iterable[str]) -> dict[str, JobFacts]:
     return facts
 
 
-def job_exit_code(job_id: str) -> int | None:
-    """The exit code of a finished job (``ExitCode=N:S``), from scontrol or sacct."""
-    proc = run(["scontrol", "show", "job", "--oneliner", job_id], check=False)
-    for token in proc.stdout.split():
-        if token.startswith("ExitCode="):
-            return int(token.split("=", 1)[1].split(":")[0])
-    facts = accounted_states([job_id]).get(job_id)
-    if facts and facts.exit_code:
-        return int(facts.exit_code.split(":")[0])
-    return None
-
-
 def scancel(job_ids: Iterable[str]) -> None:
     """Cancel jobs; ids that already ended are ignored."""
     ids = sorted(set(job_ids))
