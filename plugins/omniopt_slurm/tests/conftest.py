@@ -95,3 +95,27 @@ def slurm_cluster() -> Iterator[Cluster]:
 @pytest.fixture
 def reports() -> Reports:
     return Reports()
+
+
+@pytest.fixture(scope="session")
+def slurm_timeout_probe(slurm_cluster: Cluster, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reports]:
+    """A trial whose job Slurm itself ends at its 1-minute limit (after 60-90 s).
+
+    Submitted by the first Slurm test so that the wait overlaps the others;
+    ``test_slurm_time_limit_becomes_a_timeout`` collects it near the end.
+    """
+    from omniopt.model import TrialJob
+    from omniopt.types import ExecutorContext
+
+    from omniopt_slurm.executor import SlurmExecutor
+
+    folder = tmp_path_factory.mktemp("timeout_probe")
+    reports = Reports()
+    executor = SlurmExecutor()
+    executor.open(ExecutorContext(run_dir=str(folder), num_parallel_jobs=1, report=reports,
+                                  options={"slurm_submit": "sbatch", "experiment_name": "timeout_probe", "time": 1.0}))
+    executor.submit(TrialJob(trial_index=0, params={}, command="sleep 300; echo RESULT: 1",
+                             trial_dir=str(folder / "0"), result_names=("RESULT",)))
+    yield reports
+    executor.cancel_all()
+    executor.close()
