@@ -43,7 +43,12 @@ def save(chart: Chart, path: str) -> None:
 
 def _draw_panel(figure: Any, axes: Any, panel: Panel) -> None:
     mappable = None
+    boxes = [t for t in panel.traces if t.kind == "box"]
+    if boxes:
+        _draw_boxes(axes, boxes)
     for position, trace in enumerate(panel.traces):
+        if trace.kind == "box":
+            continue
         drawn = _draw_trace(axes, trace, position)
         if drawn is not None and mappable is None and (trace.values is not None or trace.kind == "contour"):
             mappable = (drawn, trace.value_label)
@@ -62,6 +67,7 @@ def _draw_panel(figure: Any, axes: Any, panel: Panel) -> None:
             setter_ticks([t[0] for t in axis.ticks], [t[1] for t in axis.ticks])
         if axis.log:
             setter_scale("log")
+            _plain_log_ticks(axes.xaxis if axis is panel.x else axes.yaxis)
     if any(t.name and t.show_legend for t in panel.traces if t.kind not in ("parallel", "box")):
         axes.legend(fontsize=8)
     axes.grid(alpha=0.3)
@@ -107,17 +113,6 @@ def _draw_trace(axes: Any, trace: Trace, position: int) -> Any:
         for number, patch in enumerate(bars.patches):
             patch.set_gid(f"{trace.gid}-{number}" if trace.gid else None)
         return None
-    if trace.kind == "box":
-        boxes = [list(trace.y)]
-        existing = len(axes.get_xticks()) if axes.has_data() else 0
-        drawn = axes.boxplot(boxes, positions=[existing], widths=0.6, patch_artist=True)
-        for patch in drawn["boxes"]:
-            patch.set_facecolor(colour)
-            patch.set_alpha(0.5)
-            patch.set_gid(trace.gid or None)
-        labels = [t.get_text() for t in axes.get_xticklabels()][:existing] + [trace.name]
-        axes.set_xticks(range(len(labels)), labels, rotation=20, ha="right")
-        return None
     if trace.kind == "band":
         axes.fill_between(list(trace.x), list(trace.y), list(trace.y2), color="#1f77b4", alpha=0.2, label=label)
         return None
@@ -140,6 +135,25 @@ def _draw_trace(axes: Any, trace: Trace, position: int) -> Any:
     if trace.kind == "parallel":
         return _parallel(axes, trace, cmap)
     raise ValueError(f"unknown trace kind {trace.kind!r}")
+
+
+def _draw_boxes(axes: Any, boxes: list[Trace]) -> None:
+    """All box traces of a panel side by side, named by their group."""
+    drawn = axes.boxplot([list(t.y) for t in boxes], positions=range(len(boxes)), widths=0.6, patch_artist=True)
+    for number, (patch, trace) in enumerate(zip(drawn["boxes"], boxes)):
+        patch.set_facecolor(trace.colour or PALETTE[number % len(PALETTE)])
+        patch.set_alpha(0.5)
+        patch.set_gid(trace.gid or None)
+    axes.set_xticks(range(len(boxes)), [t.name for t in boxes], rotation=20, ha="right")
+
+
+def _plain_log_ticks(axis: Any) -> None:
+    """Log axes labelled 1, 2, 5, 10 ... instead of powers of ten."""
+    from matplotlib.ticker import FuncFormatter, LogLocator, NullFormatter
+
+    axis.set_major_locator(LogLocator(subs=(1.0, 2.0, 5.0)))
+    axis.set_major_formatter(FuncFormatter(lambda value, _: f"{value:g}"))
+    axis.set_minor_formatter(NullFormatter())
 
 
 def _textual(values: list[Any]) -> bool:

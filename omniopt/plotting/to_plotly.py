@@ -8,6 +8,9 @@ from omniopt.plotting.chart import COLOR_SCALE, Chart, Panel, Trace
 
 _SYMBOLS = {"circle": "circle", "star": "star", "x": "x", "diamond": "diamond"}
 PANEL_HEIGHT = 360
+TOP_MARGIN = 90
+BOTTOM_MARGIN = 110
+LEGEND_GAP = 60
 
 
 def to_plotly(chart: Chart) -> Any:
@@ -29,12 +32,14 @@ def to_plotly(chart: Chart) -> Any:
             row, col = divmod(position, max(1, chart.columns))
             _draw_panel(figure, panel, row + 1, col + 1, position)
     title = chart.title + (f"<br><sup>{chart.note}</sup>" if chart.note else "")
+    height = max(420, PANEL_HEIGHT * chart.rows)
     figure.update_layout(
         title={"text": title},
-        height=max(420, PANEL_HEIGHT * chart.rows),
+        height=height,
         template="plotly_white",
-        legend={"orientation": "h", "y": -0.12},
-        margin={"t": 90},
+        # Below the bottom row's axis titles: a fixed distance in pixels, turned into paper units.
+        legend={"orientation": "h", "yanchor": "top", "y": -LEGEND_GAP / (height - TOP_MARGIN - BOTTOM_MARGIN)},
+        margin={"t": TOP_MARGIN, "b": BOTTOM_MARGIN},
     )
     return figure
 
