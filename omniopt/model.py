@@ -208,6 +208,7 @@ class TrialOutcome:
     exit_code: int | None = None
     signal: str | None = None
     hostname: str = ""
+    submit_time: float | None = None
     start_time: float | None = None
     end_time: float | None = None
     queue_time: float | None = None

@@ -157,6 +157,7 @@ class ResultSink(Protocol):
     """Receives every event of a run, in order, on the engine's thread.
 
     Sinks must be quick: anything slow (network) belongs on a thread of its own.
+    Subclass :class:`BaseResultSink` to implement only some events.
     """
 
     def run_started(self, run: RunInfo, history: Sequence[FinishedTrial]) -> None: ...
@@ -165,7 +166,33 @@ class ResultSink(Protocol):
 
     def trial_finished(self, trial: FinishedTrial, job: TrialJob) -> None: ...
 
+    def workers_changed(self, when: float, running: int, capacity: int) -> None: ...
+
+    def points_generated(self, when: float, got: int, requested: int) -> None: ...
+
     def run_finished(self, summary: Mapping[str, Any]) -> None: ...
+
+
+class BaseResultSink:
+    """A sink that ignores every event: subclass it and override what you need."""
+
+    def run_started(self, run: RunInfo, history: Sequence[FinishedTrial]) -> None:
+        pass
+
+    def trial_started(self, job: TrialJob, handle: Mapping[str, Any]) -> None:
+        pass
+
+    def trial_finished(self, trial: FinishedTrial, job: TrialJob) -> None:
+        pass
+
+    def workers_changed(self, when: float, running: int, capacity: int) -> None:
+        pass
+
+    def points_generated(self, when: float, got: int, requested: int) -> None:
+        pass
+
+    def run_finished(self, summary: Mapping[str, Any]) -> None:
+        pass
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)

@@ -20,7 +20,7 @@ CORE_OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec(name="experiment_name", section=EXPERIMENT, required=True,
                help="Name of the experiment; the run folder is RUN_DIR/NAME/N/."),
     OptionSpec(name="run_program", type="list", section=EXPERIMENT, required=True, metavar="CMD",
-               help="Command to run per trial, with placeholders %%(name); base64 or plain text."),
+               help="Command to run per trial, with placeholders %(name); base64 or plain text."),
     OptionSpec(name="parameter", type="list", repeat=True, section=EXPERIMENT, metavar="SPEC",
                help="NAME range LOW HIGH [int|float] [log: true|false] | NAME choice a,b,c | NAME fixed VALUE. Repeat for each parameter."),
     OptionSpec(name="result_names", type="list", default=["RESULT=min"], section=EXPERIMENT, metavar="NAME=min|max",

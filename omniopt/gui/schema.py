@@ -43,14 +43,16 @@ OBJECTIVE_RULES: dict[str, Any] = {
     "directions": ["min", "max"],
 }
 
-#: Options of the Slurm executor that become ``#SBATCH`` lines of the head job.
+#: Head-node mode: the options that become ``#SBATCH`` lines of the job running
+#: omniopt itself, in the Slurm executor's order and with its units.
 SBATCH_OPTIONS: dict[str, str] = {
-    "time": "--time",
     "partition": "--partition",
     "account": "--account",
     "reservation": "--reservation",
-    "main_process_gb": "--mem",
+    "time": "--time",
     "num_cpus_main_job": "--cpus-per-task",
+    "main_process_gb": "--mem",
+    "exclude": "--exclude",
 }
 
 

@@ -14,11 +14,12 @@
       else if (key === "checked") node.checked = Boolean(value);
       else node.setAttribute(key, value === true ? "" : value);
     });
-    for (var i = 2; i < arguments.length; i++) {
-      var child = arguments[i];
-      if (child === null || child === undefined || child === false) continue;
-      node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
-    }
+    var append = function (child) {
+      if (child === null || child === undefined || child === false) return;
+      if (Array.isArray(child)) child.forEach(append);
+      else node.appendChild(typeof child === "string" ? document.createTextNode(child) : child);
+    };
+    for (var i = 2; i < arguments.length; i++) append(arguments[i]);
     return node;
   }
 
@@ -116,8 +117,8 @@
       h("textarea", { id: id, rows: 3, "data-bind": "program", value: state.program, spellcheck: "false",
         placeholder: "python3 train.py --lr %(lr) --epochs %(epochs)",
         "aria-describedby": describedBy(spec.name) + " warn-" + spec.name, "aria-required": "true" }),
-      radios, slots(spec.name)[0], slots(spec.name)[1],
-      h("p", { class: "warning", id: "warn-" + spec.name }));
+      slots(spec.name)[0], slots(spec.name)[1],
+      h("p", { class: "warning", id: "warn-" + spec.name }), radios);
   }
 
   // -- rows: parameters, objectives, constraints ----------------------------------
@@ -291,7 +292,8 @@
     var id = "section-" + section.id.replace(/[^A-Za-z0-9_-]/g, "-");
     var node = h("section", { class: "section", id: id, "aria-labelledby": id + "-title", "data-owner": section.owner },
       h("h2", { id: id + "-title", text: section.title }));
-    if (section.owner !== "core") node.appendChild(h("p", { class: "owner", text: "From the plugin " + section.owner + (section.description ? ": " + section.description : "") }));
+    var from = section.owner === "core" || /^gui:/.test(section.owner) ? "" : "From the plugin " + section.owner + (section.description ? ": " : ".");
+    if (from || section.description) node.appendChild(h("p", { class: "owner", text: from + section.description }));
     var grid = h("div", { class: "fields" });
     section.fields.forEach(function (name) { grid.appendChild(field(schema.fields[name], state, schema)); });
     node.appendChild(grid);
@@ -358,15 +360,13 @@
     var root = OG.form.root;
     Array.prototype.forEach.call(root.querySelectorAll(".error, .warning"), function (n) { n.textContent = ""; });
     Array.prototype.forEach.call(root.querySelectorAll("[aria-invalid]"), function (n) { n.removeAttribute("aria-invalid"); });
-    var unplaced = [];
     problems.forEach(function (p) {
       var slot = document.getElementById(p.slot);
-      if (!slot) { unplaced.push(p); return; }
+      if (!slot) return;
       slot.textContent = slot.textContent ? slot.textContent + " " + p.message : p.message;
       var input = document.getElementById(p.focus);
       if (input && !p.warning) input.setAttribute("aria-invalid", "true");
     });
-    return unplaced;
   }
 
   function showGenerator(schema) {

@@ -235,27 +235,24 @@
     return lines.join("\n") + "\n";
   }
 
-  /** Slurm's --mem for a number of GB: whole GB as "NG", fractions in MB. */
-  function slurmMemory(gbText) {
-    var gb = Number(gbText);
-    return Number.isInteger(gb) ? gb + "G" : Math.ceil(gb * 1024) + "M";
+  /** An #SBATCH value in Slurm's units: whole minutes (at least 1), memory in MB. */
+  function sbatchValue(option, raw) {
+    if (option === "time") return String(Math.max(Math.ceil(Number(raw)), 1));
+    if (option === "main_process_gb") return Math.ceil(Number(raw) * 1024) + "M";
+    return raw;
   }
 
-  /** The sbatch script that runs omniopt itself as a Slurm job (head-node mode). */
+  /** The sbatch script that runs omniopt itself as a Slurm job (head-node mode);
+   *  inside the job omniopt runs in place and submits the trials as jobs. */
   function buildSbatch(state, schema) {
-    var lines = ["#!/bin/bash"];
-    var name = String(state.values.experiment_name || "").trim();
-    if (name) lines.push("#SBATCH --job-name=" + shellQuote(name));
+    var name = String(state.values.experiment_name || "").trim().replace(/[^A-Za-z0-9_.-]/g, "_") || "omniopt";
+    var lines = ["#!/bin/bash", "#SBATCH --job-name=omniopt_main_" + name, "#SBATCH --ntasks=1"];
     Object.keys(schema.sbatch_options).forEach(function (option) {
       var spec = schema.fields[option];
       if (!spec) return;
       var raw = String(state.values[option] === undefined ? "" : state.values[option]).trim();
-      if (!raw && spec.default !== null && spec.default !== undefined) raw = String(spec.default);
-      if (!raw) return;
-      var value = raw;
-      if (option === "time") value = String(Math.ceil(Number(raw)));
-      if (option === "main_process_gb") value = slurmMemory(raw);
-      lines.push("#SBATCH " + schema.sbatch_options[option] + "=" + shellQuote(value));
+      if (!raw || OG.validate.fieldError(spec, raw)) return;
+      lines.push("#SBATCH " + schema.sbatch_options[option] + "=" + shellQuote(sbatchValue(option, raw)));
     });
     lines.push("", buildCommand(state, schema), "");
     return lines.join("\n");

@@ -44,7 +44,8 @@
   }
 
   function focusButton(problem) {
-    var b = OG.form.h("button", { type: "button", class: "link", text: problem.message });
+    var text = problem.where ? problem.where + ": " + problem.message : problem.message;
+    var b = OG.form.h("button", { type: "button", class: "link", text: text });
     b.addEventListener("click", function () {
       var target = byId(problem.focus);
       if (target) target.focus();
@@ -69,9 +70,9 @@
 
   function refresh() {
     var problems = OG.validate.validate(state, schema);
-    var unplaced = OG.form.showProblems(problems);
+    OG.form.showProblems(problems);
     OG.form.showGenerator(schema);
-    showStatus(problems.concat(unplaced.length ? [] : []));
+    showStatus(problems);
     setText("out-command", OG.format.buildCommand(state, schema));
     setText("out-yaml", OG.format.buildYaml(state, schema));
     if (byId("out-sbatch")) setText("out-sbatch", OG.format.buildSbatch(state, schema));

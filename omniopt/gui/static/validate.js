@@ -17,7 +17,7 @@
   function fieldError(spec, raw) {
     if (spec.type === "bool") return null;
     var text = String(raw === undefined || raw === null ? "" : raw).trim();
-    if (!text) return spec.required ? spec.flag + " is required" : null;
+    if (!text) return spec.required ? "is required" : null;
     if (spec.type === "int" || spec.type === "float") {
       if (!NUMBER.test(text)) return spec.type === "int" ? "must be a whole number" : "must be a number";
       var value = Number(text);
@@ -96,7 +96,7 @@
   function programCheck(program, parameterNames, spec) {
     var errors = [], warnings = [];
     if (!program.trim()) {
-      if (spec && spec.required) errors.push(spec.flag + " is required");
+      if (spec && spec.required) errors.push("is required");
       return { errors: errors, warnings: warnings };
     }
     var found = placeholders(program, parameterNames);
@@ -202,8 +202,8 @@
   /** Every problem of the form: [{slot, focus, message, warning?}], slot = error element id. */
   function validate(state, schema) {
     var problems = [];
-    var add = function (slot, focus, message, warning) {
-      problems.push({ slot: slot, focus: focus, message: message, warning: Boolean(warning) });
+    var add = function (slot, focus, message, warning, where) {
+      problems.push({ slot: slot, focus: focus, message: message, warning: Boolean(warning), where: where || "" });
     };
     var rules = schema.parameter_rules;
     var named = state.parameters.filter(function (p) { return p.name.trim(); });
@@ -214,42 +214,42 @@
       var w = spec.widget;
       if (w === "program") {
         var check = programCheck(state.program, names, spec);
-        check.errors.forEach(function (m) { add("err-" + name, "in-" + name, m); });
-        check.warnings.forEach(function (m) { add("warn-" + name, "in-" + name, m, true); });
+        check.errors.forEach(function (m) { add("err-" + name, "in-" + name, m, false, spec.flag); });
+        check.warnings.forEach(function (m) { add("warn-" + name, "in-" + name, m, true, spec.flag); });
       } else if (w === "parameters") {
-        if (!state.parameters.length) add("err-parameter", "add-parameter", "add at least one parameter");
+        if (!state.parameters.length) add("err-parameter", "add-parameter", "add at least one parameter", false, spec.flag);
         var seen = {};
         state.parameters.forEach(function (row, i) {
           var bad = parameterError(row, rules);
           if (!bad && seen[row.name.trim()]) bad = "parameter " + row.name.trim() + " is defined twice";
           seen[row.name.trim()] = true;
-          if (bad) add("err-parameter-" + i, "parameter-" + i + "-name", bad);
+          if (bad) add("err-parameter-" + i, "parameter-" + i + "-name", bad, false, "parameter " + (i + 1));
         });
-        if (named.length && named.every(function (p) { return p.kind === "fixed"; })) add("err-parameter", "parameter-0-kind", "every parameter is fixed: nothing to optimize");
+        if (named.length && named.every(function (p) { return p.kind === "fixed"; })) add("err-parameter", "parameter-0-kind", "every parameter is fixed: nothing to optimize", false, spec.flag);
       } else if (w === "objectives") {
         var seenResult = {};
         state.objectives.forEach(function (o, i) {
           var bad = objectiveError(o, schema.objective_rules);
           if (!bad && seenResult[o.name.trim()]) bad = "result " + o.name.trim() + " is listed twice";
           seenResult[o.name.trim()] = true;
-          if (bad) add("err-objective-" + i, "objective-" + i + "-name", bad);
+          if (bad) add("err-objective-" + i, "objective-" + i + "-name", bad, false, "result " + (i + 1));
         });
       } else if (w === "constraints") {
         state.constraints.forEach(function (c, i) {
           var bad = c.trim() ? constraintError(c, rangeNames) : null;
-          if (bad) add("err-constraint-" + i, "constraint-" + i, "constraint: " + bad);
+          if (bad) add("err-constraint-" + i, "constraint-" + i, bad, false, "constraint " + (i + 1));
         });
       } else if (w === "generation_strategy") {
         var bad = strategyError(state.values[name], schema);
-        if (bad) add("err-" + name, "in-" + name, bad);
+        if (bad) add("err-" + name, "in-" + name, bad, false, spec.flag);
       } else if (w === "generator") {
         var unsupported = supportError(state, schema);
-        if (unsupported) add("err-" + name, "in-" + name, unsupported);
+        if (unsupported) add("err-" + name, "in-" + name, unsupported, false, spec.flag);
       } else if (!spec.repeat && spec.type !== "list") {
         var error = fieldError(spec, state.values[name]);
-        if (error) add("err-" + name, "in-" + name, error);
+        if (error) add("err-" + name, "in-" + name, error, false, spec.flag);
       } else if (spec.required && !String(state.values[name] || "").trim()) {
-        add("err-" + name, "in-" + name, spec.flag + " is required");
+        add("err-" + name, "in-" + name, "is required", false, spec.flag);
       }
     });
     return problems;

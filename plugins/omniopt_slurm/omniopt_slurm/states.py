@@ -51,11 +51,13 @@ def trial_outcome(
     info: dict[str, Any] = {"slurm_job_id": job_id, "slurm_state": state}
     if facts and facts.node:
         info["slurm_node"] = facts.node
-    queue_time = facts.queue_time if facts else None
-    if queue_time is None and facts and facts.start_time and submit_time:
-        queue_time = max(facts.start_time - submit_time, 0.0)
-    if queue_time is not None:
-        info["slurm_queue_s"] = round(queue_time, 3)
+    if facts and facts.queue_time is not None:
+        info["slurm_queue_s"] = facts.queue_time  # Slurm counts whole seconds
+    # Submission to program start, to the millisecond where the worker ran.
+    if worker is not None and worker.start_time is not None and submit_time is not None:
+        queue_time: float | None = max(worker.start_time - submit_time, 0.0)
+    else:
+        queue_time = facts.queue_time if facts else None
 
     slurm_end = _SLURM_ENDS.get(state)
     if worker is not None and (worker.status is TrialStatus.COMPLETED or slurm_end is None):

@@ -46,8 +46,9 @@ def test_gone_job_without_outcome_is_an_executor_failure():
 
 def test_completed_worker_outcome_wins_and_gets_slurm_facts():
     done = worker(TrialStatus.COMPLETED, results={"RESULT": 1.5}, exit_code=0)
-    outcome = trial_outcome(JOB, facts("COMPLETED"), done, job_id="42")
+    outcome = trial_outcome(JOB, facts("COMPLETED"), done, job_id="42", submit_time=103.5)
     assert outcome.status is TrialStatus.COMPLETED and outcome.results == {"RESULT": 1.5}
+    assert outcome.queue_time == 1.5  # from submission to the program's start
     assert outcome.executor_info == {"slurm_job_id": "42", "slurm_state": "COMPLETED", "slurm_node": "n1",
                                      "slurm_queue_s": 4.0}
 

@@ -1,0 +1,1 @@
+"""Generators: the ways points are chosen. Each is registered as a ``GeneratorEntry``."""

@@ -1,0 +1,149 @@
+"""Model-based generators through Ax's ``Client`` (BOTORCH_MODULAR and friends).
+
+Ax is imported only when such a generator is built. Parameter and objective
+names are handed to Ax as ``p0, p1 ...`` and ``m0, m1 ...``: Ax parses
+objective and constraint strings with sympy, which rejects names such as
+``Q``, ``E`` or ``beta``; internal names make every user name safe.
+"""
+
+from __future__ import annotations
+
+import logging
+import warnings
+from collections.abc import Sequence
+from typing import Any
+
+from omniopt.model import (
+    ChoiceParameter,
+    FinishedTrial,
+    Params,
+    RangeParameter,
+    TrialStatus,
+)
+from omniopt.types import GeneratorContext
+
+log = logging.getLogger(__name__)
+
+
+def _quiet_ax() -> None:
+    """Ax gives each of its loggers INFO level and a handler of its own at import."""
+    prefixes = ("ax", "botorch", "linear_operator", "gpytorch")
+    for name in list(logging.root.manager.loggerDict):
+        if name.split(".")[0] in prefixes:
+            logging.getLogger(name).setLevel(logging.WARNING)
+
+
+class AxModelGenerator:
+    """Proposes points with one Ax generator node; learns every finished trial."""
+
+    def __init__(self, context: GeneratorContext, generator_name: str):
+        from ax.adapter.registry import Generators
+        from ax.api.client import Client
+        from ax.generation_strategy.generation_node import GenerationNode
+        from ax.generation_strategy.generation_strategy import GenerationStrategy
+        from ax.generation_strategy.generator_spec import GeneratorSpec
+
+        _quiet_ax()
+
+        self._space = context.search_space
+        self._objectives = context.objectives
+        self._tunable = self._space.tunable
+        self._to_ax = {p.name: f"p{i}" for i, p in enumerate(self._tunable)}
+        self._from_ax = {v: k for k, v in self._to_ax.items()}
+        self._metric = {o.name: f"m{i}" for i, o in enumerate(self._objectives)}
+        self._ax_index: dict[tuple, int] = {}  # point key -> Ax trial still running
+        self._client = Client(random_seed=context.seed)
+        self._client.configure_experiment(
+            parameters=[self._parameter_config(p) for p in self._tunable],
+            parameter_constraints=[self._constraint_text(c) for c in self._space.constraints],
+        )
+        objective = ", ".join(
+            ("-" if o.minimize else "") + self._metric[o.name] for o in self._objectives
+        )
+        self._client.configure_optimization(objective=objective)
+        node = GenerationNode(
+            name=generator_name,
+            generator_specs=[GeneratorSpec(getattr(Generators, generator_name))],
+        )
+        self._client.set_generation_strategy(GenerationStrategy(nodes=[node]))
+
+    # -- translation ---------------------------------------------------------------
+    def _parameter_config(self, param) -> Any:
+        from ax.api.configs import ChoiceParameterConfig, RangeParameterConfig
+
+        name = self._to_ax[param.name]
+        if isinstance(param, RangeParameter):
+            return RangeParameterConfig(
+                name=name,
+                bounds=(param.low, param.high),
+                parameter_type=param.value_type,
+                scaling="log" if param.log_scale else "linear",
+            )
+        assert isinstance(param, ChoiceParameter)
+        return ChoiceParameterConfig(
+            name=name,
+            values=list(param.values),
+            parameter_type=param.value_type,
+            is_ordered=param.ordered,
+        )
+
+    def _constraint_text(self, constraint) -> str:
+        terms = " + ".join(f"{c!r}*{self._to_ax[n]}" for n, c in constraint.coefficients.items())
+        return f"{terms} <= {constraint.bound!r}"
+
+    def _key(self, params: Params) -> tuple:
+        return tuple(params[p.name] for p in self._tunable)
+
+    def _ax_params(self, params: Params) -> dict[str, Any]:
+        return {self._to_ax[p.name]: params[p.name] for p in self._tunable}
+
+    # -- protocol ------------------------------------------------------------------
+    def tell(self, finished: Sequence[FinishedTrial]) -> None:
+        for trial in finished:
+            key = self._key(trial.params)
+            index = self._ax_index.pop(key, None)
+            if trial.status is not TrialStatus.COMPLETED:
+                if index is not None:
+                    self._client.mark_trial_failed(index)
+                continue
+            if index is None:
+                index = self._attach(trial.params)
+                if index is None:
+                    continue
+            data = {
+                self._metric[o.name]: (
+                    (trial.outcome.results[o.name], trial.outcome.sems[o.name])
+                    if o.name in trial.outcome.sems
+                    else trial.outcome.results[o.name]
+                )
+                for o in self._objectives
+            }
+            self._client.complete_trial(index, raw_data=data)
+
+    def _attach(self, params: Params) -> int | None:
+        try:
+            return self._client.attach_trial(self._ax_params(params))
+        except Exception as exc:  # a point from an older, narrower space: skip it, say why
+            log.warning("an earlier trial %s does not fit this search space and is not used: %s", params, exc)
+            return None
+
+    def ask(self, n: int, pending: Sequence[Params]) -> list[Params]:
+        for params in pending:
+            key = self._key(params)
+            if key not in self._ax_index:
+                index = self._attach(params)  # stays RUNNING: Ax treats it as pending
+                if index is not None:
+                    self._ax_index[key] = index
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            proposed = self._client.get_next_trials(max_trials=n)
+        points = []
+        for index, ax_params in proposed.items():
+            params = {self._from_ax[k]: v for k, v in ax_params.items()}
+            for param in self._tunable:
+                if isinstance(param, RangeParameter):
+                    params[param.name] = param.cast(params[param.name])
+            point = self._space.with_fixed(params)
+            self._ax_index[self._key(point)] = index
+            points.append(point)
+        return points

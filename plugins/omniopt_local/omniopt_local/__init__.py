@@ -1,0 +1,1 @@
+"""omniopt-local: run trials as local processes."""

@@ -1,0 +1,66 @@
+"""The local executor: one thread per running trial, each waiting on its process.
+
+The program contract (command, logs, results, timeout) is the core's
+``TrialProcess``; this module only decides how many run at once.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Mapping
+from typing import Any
+
+from omniopt.model import FailureReason, TrialJob
+from omniopt.trial_runner import TrialProcess
+from omniopt.types import ExecutorContext
+
+
+class LocalExecutor:
+    """Runs up to ``num_parallel_jobs`` trials at once on this machine."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._running: dict[int, TrialProcess] = {}
+        self._threads: list[threading.Thread] = []
+
+    def open(self, context: ExecutorContext) -> None:
+        self._context = context
+        self._slots = context.num_parallel_jobs
+        self._workdir = context.options.get("workdir") or None
+        max_mb = context.options.get("local_max_output_mb") or 1024
+        self._max_output = int(float(max_mb) * (1 << 20))
+
+    def free_slots(self) -> int:
+        with self._lock:
+            return self._slots - len(self._running)
+
+    def submit(self, job: TrialJob) -> dict[str, Any]:
+        process = TrialProcess(job, workdir=self._workdir, max_output_bytes=self._max_output)
+        thread = threading.Thread(target=self._run, args=(process,), name=f"trial-{job.trial_index}", daemon=True)
+        with self._lock:
+            self._running[job.trial_index] = process
+            self._threads = [t for t in self._threads if t.is_alive()]
+            self._threads.append(thread)
+        thread.start()
+        return {"executor": "local"}
+
+    def _run(self, process: TrialProcess) -> None:
+        outcome = process.run()
+        with self._lock:
+            self._running.pop(process.job.trial_index, None)
+        self._context.report(outcome)
+
+    def reattach(self, job: TrialJob, handle: Mapping[str, Any]) -> bool:
+        """A local trial dies with the omniopt process that started it: run it again."""
+        return False
+
+    def cancel_all(self) -> None:
+        with self._lock:
+            running = list(self._running.values())
+        for process in running:
+            process.stop(FailureReason.CANCELLED, "the run was stopped")
+
+    def close(self) -> None:
+        self.cancel_all()
+        for thread in list(self._threads):
+            thread.join(timeout=10)
