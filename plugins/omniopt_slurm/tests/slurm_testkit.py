@@ -40,3 +40,50 @@ class Reports:
     def wait(self, count: int, timeout: float = 60) -> dict[int, object]:
         wait_for(lambda: len(self.outcomes) >= count, timeout, f"{count} outcomes (have {len(self.outcomes)})")
         return dict(self.outcomes)
+
+
+def omniopt_bin() -> str:
+    """The ``omniopt`` command of the Python running the tests."""
+    import shutil
+    import sys
+    from pathlib import Path
+
+    script = Path(sys.executable).with_name("omniopt")
+    return str(script) if script.exists() else (shutil.which("omniopt") or "omniopt")
+
+
+def run_args(name: str, program: str, *, max_eval: int, parallel: int, extra: tuple[str, ...] = ()) -> list[str]:
+    """An OmniOpt2-style command line for a SOBOL run of ``program`` over x in [0, 1]."""
+    return [omniopt_bin(), f"--experiment_name={name}", f"--run_program={program}",
+            "--parameter", "x", "range", "0", "1", "float", f"--max_eval={max_eval}",
+            f"--num_parallel_jobs={parallel}", f"--num_random_steps={max_eval}", "--model=SOBOL", "--seed=1",
+            "--run_dir=runs", "--executor=slurm", *extra]
+
+
+def results(run_dir) -> list[dict[str, str]]:
+    """Rows of a run folder's results.csv."""
+    import csv
+
+    with open(f"{run_dir}/results.csv", encoding="utf-8", newline="") as handle:
+        return list(csv.DictReader(handle))
+
+
+def handles(run_dir) -> dict[int, dict]:
+    """Executor handles of the trials submitted in a run folder (from its event log)."""
+    import json
+
+    found = {}
+    with open(f"{run_dir}/state_files/trials.jsonl", encoding="utf-8") as handle:
+        for line in handle:
+            event = json.loads(line)
+            if event["e"] == "submitted":
+                found[int(event["trial"])] = event["handle"]
+    return found
+
+
+def jobs_named(prefix: str, states: str = "all") -> dict[str, str]:
+    """job id -> state of the jobs squeue knows whose name starts with ``prefix``."""
+    out = subprocess.run(["squeue", "--noheader", f"--states={states}", "--format=%i %j %T"],
+                         capture_output=True, text=True).stdout
+    return {parts[0]: parts[2] for parts in (line.split() for line in out.splitlines())
+            if len(parts) == 3 and parts[1].startswith(prefix)}

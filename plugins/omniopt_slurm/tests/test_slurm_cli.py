@@ -1,0 +1,148 @@
+"""End to end: the real ``omniopt`` command on the real local Slurm cluster."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import uuid
+from pathlib import Path
+
+import pytest
+from slurm_testkit import handles, jobs_named, queued_job_ids, results, run_args, wait_for
+
+pytestmark = [pytest.mark.slurm, pytest.mark.e2e,
+              pytest.mark.usefixtures("slurm_cluster", "slurm_timeout_probe")]
+HERE = ("--slurm_main_here",)
+
+PROGRAM = textwrap.dedent("""\
+    import os, sys, time
+    x = float(sys.argv[1])
+    trial = int(os.environ["OMNIOPT_TRIAL_INDEX"])
+    if trial == 2:
+        sys.exit("trial 2 breaks on purpose")
+    if trial == 5:
+        time.sleep(60)  # longer than --worker_timeout
+    time.sleep(0.3)
+    print(f"RESULT: {(x - 0.3) ** 2}")
+""")
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}{uuid.uuid4().hex[:6]}"
+
+
+def run(args: list[str], cwd: Path, timeout: float = 180) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(args, cwd=cwd, capture_output=True, text=True, timeout=timeout)
+
+
+def start(args: list[str], cwd: Path) -> subprocess.Popen[str]:
+    return subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def test_ten_trials_four_parallel_with_a_failing_and_a_timed_out_trial(tmp_path):
+    (tmp_path / "prog.py").write_text(PROGRAM)
+    name = unique("ten")
+    proc = run(run_args(name, f"{sys.executable} prog.py %(x)", max_eval=10, parallel=4,
+                        extra=("--worker_timeout=0.05", *HERE)), tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    folder = tmp_path / "runs" / name / "0"
+    rows = {int(r["trial_index"]): r for r in results(folder)}
+    assert sorted(rows) == list(range(10))
+    statuses = {i: r["trial_status"] for i, r in rows.items()}
+    assert [i for i, s in statuses.items() if s == "FAILED"] == [2, 5]
+    assert all(r["hostname"] for r in rows.values())
+    failed = (folder / "failed_trials.csv").read_text()
+    assert "2,exit_code," in failed and "5,timeout," in failed
+    job_ids = {h["slurm_job_id"] for h in handles(folder).values()}
+    assert len(job_ids) == 10  # one Slurm job per trial
+    assert "breaks on purpose" in (folder / "single_runs/2/stderr.txt").read_text()
+    assert (folder / "single_runs/0/slurm_job.sh").read_text().count("#SBATCH --time=2") == 1
+
+
+def test_submitit_runs_the_same_trials(tmp_path):
+    name = unique("subit")
+    proc = run(run_args(name, "echo RESULT: %(x)", max_eval=6, parallel=3,
+                        extra=("--slurm_submit=submitit", *HERE)), tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    folder = tmp_path / "runs" / name / "0"
+    assert {r["trial_status"] for r in results(folder)} == {"COMPLETED"}
+    assert {h["submit"] for h in handles(folder).values()} == {"submitit"}
+    assert len(results(folder)) == 6
+
+
+def test_refused_submission_stops_the_run_at_the_first_trial(tmp_path):
+    name = unique("refused")
+    proc = run(run_args(name, "echo RESULT: %(x)", max_eval=20, parallel=4,
+                        extra=("--partition=no_such_partition", *HERE)), tmp_path)
+    assert proc.returncode != 0
+    output = proc.stdout + proc.stderr
+    assert "invalid partition specified: no_such_partition" in output
+    assert "Traceback" not in output
+    assert "0 trials" in proc.stdout
+    assert not jobs_named(f"omniopt_{name}")
+
+
+def test_ctrl_c_cancels_every_job(tmp_path):
+    name = unique("ctrlc")
+    prefix = f"omniopt_{name}_"
+    proc = start(run_args(name, "sleep 120; echo RESULT: %(x)", max_eval=8, parallel=4, extra=HERE), tmp_path)
+    try:
+        wait_for(lambda: list(jobs_named(prefix, "running").values()) == ["RUNNING"] * 4, 60, "4 running jobs")
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+    assert proc.returncode == 130, stderr
+    assert not queued_job_ids(prefix), "jobs left in the queue after Ctrl-C"
+    rows = results(tmp_path / "runs" / name / "0")
+    assert len(rows) == 4 and {r["trial_status"] for r in rows} <= {"FAILED", "ABANDONED"}
+
+
+def test_continue_after_kill_9_collects_running_jobs_without_resubmitting(tmp_path):
+    name = unique("kill")
+    prefix = f"omniopt_{name}_"
+    proc = start(run_args(name, "sleep 4; echo RESULT: %(x)", max_eval=4, parallel=4, extra=HERE), tmp_path)
+    first = tmp_path / "runs" / name / "0"
+    try:
+        wait_for(lambda: (first / "state_files/trials.jsonl").exists() and len(handles(first)) == 4, 60,
+                 "4 submitted trials")
+    finally:
+        proc.kill()  # SIGKILL: no cleanup at all
+        proc.communicate()
+    alive = jobs_named(prefix, "pending,running")
+    assert len(alive) == 4, "the jobs should outlive the killed main process"
+
+    proc = run([*run_args(name, "sleep 4; echo RESULT: %(x)", max_eval=4, parallel=4, extra=HERE)[:1],
+                f"--continue_previous_job={first}", "--max_eval=2", "--executor=slurm", *HERE], tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    rows = {int(r["trial_index"]): r["trial_status"] for r in results(tmp_path / "runs" / name / "1")}
+    assert rows == {i: "COMPLETED" for i in range(6)}
+    submitted = jobs_named(prefix)
+    assert len(submitted) == 6, f"4 reattached + 2 new jobs expected, Slurm saw {submitted}"
+    assert set(alive) <= set(submitted)
+
+
+@pytest.mark.parametrize("mode", ["--follow", "--wait_until_ended", None])
+def test_head_node_mode_runs_the_main_process_as_a_job(tmp_path, mode):
+    name = unique("head")
+    args = run_args(name, "echo RESULT: %(x)", max_eval=3, parallel=3, extra=(mode,) if mode else ())
+    proc = run(args, tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    main_jobs = jobs_named(f"omniopt_main_{name}")
+    assert len(main_jobs) == 1
+    (main_id,) = main_jobs
+    log = tmp_path / "runs" / name / f"main_job_{main_id}.log"
+    if mode is None:
+        assert f"scancel {main_id}" in proc.stdout and str(log) in proc.stdout
+        wait_for(lambda: jobs_named(f"omniopt_main_{name}").get(main_id) == "COMPLETED", 90, "the main job")
+    else:
+        assert "3 trials" in proc.stdout  # the main process's summary came through
+    folder = tmp_path / "runs" / name / "0"
+    assert {r["trial_status"] for r in results(folder)} == {"COMPLETED"}
+    trial_jobs = {h["slurm_job_id"] for h in handles(folder).values()}
+    assert len(trial_jobs) == 3 and main_id not in trial_jobs  # trials are jobs of their own
+    assert "3 trials" in log.read_text()
