@@ -27,8 +27,22 @@
     }
   }
 
-  /** Typing updates the current history entry; a finished edit starts a new one. */
+  var URL_DELAY_MS = 250;
+  var urlTimer = null;
+
+  /** Typing updates the current history entry (at most every URL_DELAY_MS, as
+   *  browsers throttle the history API); a finished edit starts a new entry. */
   function writeUrl(commit) {
+    clearTimeout(urlTimer);
+    urlTimer = null;
+    if (!commit) {
+      urlTimer = setTimeout(function () { urlTimer = null; writeUrlNow(false); }, URL_DELAY_MS);
+      return;
+    }
+    writeUrlNow(true);
+  }
+
+  function writeUrlNow(commit) {
     var hash = OG.state.toHash(state, schema);
     if (hash !== lastHash) {
       setUrl(hash, committed);
@@ -203,6 +217,11 @@
     });
   }
 
-  OG.app = { state: function () { return state; }, refresh: refresh };
+  OG.app = {
+    state: function () { return state; },
+    refresh: refresh,
+    /** True when the URL holds the current form (no write pending). */
+    urlSettled: function () { return urlTimer === null; },
+  };
   document.addEventListener("DOMContentLoaded", start);
 })(window.OmniOptGui = window.OmniOptGui || {});
