@@ -53,8 +53,6 @@ def make_site(directory: Path, *, autoload: bool, extra: tuple[str, ...] = ()) -
 
 
 def omniopt_executable() -> str:
-    if os.environ.get("OMNIOPT_GUI_TEST_CLI"):
-        return os.environ["OMNIOPT_GUI_TEST_CLI"]
     found = Path(sys.executable).with_name("omniopt")
     return str(found) if found.exists() else (shutil.which("omniopt") or "omniopt")
 
