@@ -19,8 +19,8 @@ log = logging.getLogger(__name__)
 PAGE_PLOT_TYPES = (
     "best_over_trials",
     "pareto_front",
-    "parallel_coordinates",
     "scatter",
+    "parallel_coordinates",
     "time_and_exit_code",
     "worker",
     "general",

@@ -171,6 +171,29 @@
   }
 
   // ---- plots -----------------------------------------------------------------------
+  // A plot is drawn when it scrolls into view: WebGL plots (parallel coordinates) are
+  // costly without a graphics card, and a page with many plots should open at once.
+  const observer = new IntersectionObserver(function (entries) {
+    entries.forEach(function (entry) {
+      if (entry.isIntersecting) drawPlot(entry.target.closest(".plot"));
+    });
+  }, { rootMargin: "200px" });
+
+  function drawPlot(box) {
+    const figure = box.figureToDraw;
+    if (!figure) return;
+    box.figureToDraw = null;
+    const area = box.querySelector(".plot-area");
+    Plotly.react(area, figure.data, figure.layout, { responsive: true, displaylogo: false }).then(function () {
+      box.dataset.rendered = "1";
+    });
+  }
+
+  function isVisible(box) {
+    const rect = box.getBoundingClientRect();
+    return rect.bottom > -200 && rect.top < window.innerHeight + 200;
+  }
+
   function renderPlots(answer) {
     const holder = document.getElementById("plots");
     const status = document.getElementById("plots-status");
@@ -188,16 +211,16 @@
         area.className = "plot-area";
         box.appendChild(area);
         holder.appendChild(box);
+        observer.observe(area);
       }
       keep.add(plot.name);
-      const area = box.querySelector(".plot-area");
       if (plot.error) {
-        area.replaceChildren(text("p", plot.error, "error"));
+        box.querySelector(".plot-area").replaceChildren(text("p", plot.error, "error"));
+        box.dataset.rendered = "error";
         return;
       }
-      const figure = plot.figure;
-      Plotly.react(area, figure.data, figure.layout, { responsive: true, displaylogo: false });
-      box.dataset.rendered = "1";
+      box.figureToDraw = plot.figure;
+      if (isVisible(box)) drawPlot(box);
     });
     Object.keys(existing).forEach(function (name) { if (!keep.has(name)) existing[name].remove(); });
     status.textContent = answer.plots.length ? "" : "No plots yet: they appear once trials have finished.";
