@@ -15,6 +15,7 @@ import re
 import shlex
 from collections.abc import Iterable, Mapping, Sequence
 
+from omniopt.errors import UsageError
 from omniopt.model import ParamValue
 
 _SAFE_BARE = re.compile(r"^[A-Za-z0-9_.+\-/:=@%,]+$")
@@ -82,7 +83,22 @@ def decode_program(tokens: Sequence[str] | str) -> str:
     """
     text = tokens if isinstance(tokens, str) else " ".join(tokens)
     decoded = try_base64(text)
-    return decoded if decoded is not None else text
+    if decoded is not None:
+        return decoded
+    if _looks_like_broken_base64(text):
+        raise UsageError(
+            "--run_program looks like base64 but does not decode to a command",
+            "encode it with: echo -n 'CMD' | base64 -w0, or give the command as plain text",
+        )
+    return text
+
+
+def _looks_like_broken_base64(text: str) -> bool:
+    """Padding, or a long word of base64 letters only: surely meant as base64."""
+    stripped = text.strip()
+    if not re.fullmatch(r"[A-Za-z0-9+/]{8,}=*", stripped):
+        return False
+    return stripped.endswith("=") or len(stripped) >= 24
 
 
 def try_base64(text: str) -> str | None:
