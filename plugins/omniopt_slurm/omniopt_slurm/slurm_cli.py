@@ -112,6 +112,20 @@ def _base_state(state: str) -> str:
     return state.split()[0].rstrip("+") if state.strip() else "UNKNOWN"
 
 
+def _facts_by_id(stdout: str, last_field: str) -> dict[str, JobFacts]:
+    """Rows ``id|state|node|submit|start|end|<last_field>`` (squeue and sacct print the same shape)."""
+    facts = {}
+    for line in stdout.splitlines():
+        parts = line.strip().split("|")
+        if len(parts) != 7:
+            continue
+        job_id, state, node, submit, start, end, last = parts
+        facts[job_id] = JobFacts(job_id=job_id, state=_base_state(state), node=node,
+                                 submit_time=_parse_time(submit), start_time=_parse_time(start),
+                                 end_time=_parse_time(end), **{last_field: last})
+    return facts
+
+
 def queue_states(job_ids: Iterable[str]) -> dict[str, JobFacts]:
     """Jobs the controller still knows (queued, running, or ended within MinJobAge)."""
     ids = sorted(set(job_ids))
@@ -124,25 +138,7 @@ def queue_states(job_ids: Iterable[str]) -> dict[str, JobFacts]:
             return {}
         raise SlurmCommandError(f"squeue failed: {first_error_line(proc.stderr)}",
                                 "check that the Slurm controller is running ('scontrol ping')")
-    facts = {}
-    for line in proc.stdout.splitlines():
-        parts = line.strip().split("|")
-        if len(parts) != 7:
-            continue
-        job_id, state, node, submit, start, end, reason = parts
-        facts[job_id] = JobFacts(job_id=job_id, state=_base_state(state), node=node,
-                                 submit_time=_parse_time(submit), start_time=_parse_time(start),
-                                 end_time=_parse_time(end), reason=reason)
-    return facts
-
-
-def accounting_enabled() -> bool:
-    """Whether sacct can answer (slurmdbd configured)."""
-    proc = run(["scontrol", "show", "config"], check=False)
-    for line in proc.stdout.splitlines():
-        if line.startswith("AccountingStorageType"):
-            return "none" not in line.split("=", 1)[1]
-    return False
+    return _facts_by_id(proc.stdout, "reason")
 
 
 def accounted_states(job_ids: Iterable[str]) -> dict[str, JobFacts]:
@@ -152,18 +148,16 @@ def accounted_states(job_ids: Iterable[str]) -> dict[str, JobFacts]:
         return {}
     proc = run(["sacct", "--noheader", "--parsable2", "--allocations", "--jobs=" + ",".join(ids),
                 "--format=JobID,State,NodeList,Submit,Start,End,ExitCode"], check=False)
-    if proc.returncode != 0:
-        return {}
-    facts = {}
+    return _facts_by_id(proc.stdout, "exit_code") if proc.returncode == 0 else {}
+
+
+def accounting_enabled() -> bool:
+    """Whether sacct can answer (slurmdbd configured)."""
+    proc = run(["scontrol", "show", "config"], check=False)
     for line in proc.stdout.splitlines():
-        parts = line.strip().split("|")
-        if len(parts) != 7:
-            continue
-        job_id, state, node, submit, start, end, exit_code = parts
-        facts[job_id] = JobFacts(job_id=job_id, state=_base_state(state), node=node,
-                                 submit_time=_parse_time(submit), start_time=_parse_time(start),
-                                 end_time=_parse_time(end), exit_code=exit_code)
-    return facts
+        if line.startswith("AccountingStorageType"):
+            return "none" not in line.split("=", 1)[1]
+    return False
 
 
 def scancel(job_ids: Iterable[str]) -> None:

@@ -82,6 +82,13 @@ poll() {
     sleep 0.2
   done
 }
+# launch NAME: start Slurm daemon NAME (it detaches itself) and record its PID.
+launch() {
+  say "starting $1"
+  rm -f "/run/slurm/$1.pid"
+  "/usr/sbin/$1" || { tails "$LOGS/$1.log"; fail "$1 did not start"; }
+  remember "$1" "/run/slurm/$1.pid" || { tails "$LOGS/$1.log"; fail "$1 exited"; }
+}
 tails() { for f in "$@"; do [ -r "$f" ] && { echo "---- $f" >&2; tail -15 "$f" >&2; }; done; return 0; }
 
 munge_ok() { munge -n 2>/dev/null | unmunge >/dev/null 2>&1; }
@@ -252,28 +259,19 @@ start() {
       CREATE USER IF NOT EXISTS '$DB_USER'@'localhost' IDENTIFIED BY '$DB_PASS';
       GRANT ALL ON $DB.* TO '$DB_USER'@'localhost';" || fail "cannot prepare the accounting database"
     if ! ours slurmdbd >/dev/null && ! dbd_ok >/dev/null 2>&1; then
-      say "starting slurmdbd"
-      rm -f /run/slurm/slurmdbd.pid
-      /usr/sbin/slurmdbd || { tails "$LOGS/slurmdbd.log"; fail "slurmdbd did not start"; }
-      remember slurmdbd /run/slurm/slurmdbd.pid || { tails "$LOGS/slurmdbd.log"; fail "slurmdbd exited"; }
+      launch slurmdbd
     fi
     poll "$WAIT" dbd_ok || { tails "$LOGS/slurmdbd.log"; fail "slurmdbd does not answer"; }
   fi
 
   if ! ours slurmctld >/dev/null; then
     ctld_ok && fail "a slurmctld this script did not start is running; stop it first"
-    say "starting slurmctld"
-    rm -f /run/slurm/slurmctld.pid
-    /usr/sbin/slurmctld || { tails "$LOGS/slurmctld.log"; fail "slurmctld did not start"; }
-    remember slurmctld /run/slurm/slurmctld.pid || { tails "$LOGS/slurmctld.log"; fail "slurmctld exited"; }
+    launch slurmctld
   fi
   poll "$WAIT" ctld_ok || { tails "$LOGS/slurmctld.log"; fail "slurmctld does not answer"; }
   if ! ours slurmd >/dev/null; then
-    say "starting slurmd"
     slurmd_since=$(( $(date +%s) - 1 ))
-    rm -f /run/slurm/slurmd.pid
-    /usr/sbin/slurmd || { tails "$LOGS/slurmd.log"; fail "slurmd did not start"; }
-    remember slurmd /run/slurm/slurmd.pid || { tails "$LOGS/slurmd.log"; fail "slurmd exited"; }
+    launch slurmd
   fi
 
   # slurmctld restores the node's old state from disk: "idle" is only true

@@ -87,3 +87,19 @@ def jobs_named(prefix: str, states: str = "all") -> dict[str, str]:
                          capture_output=True, text=True).stdout
     return {parts[0]: parts[2] for parts in (line.split() for line in out.splitlines())
             if len(parts) == 3 and parts[1].startswith(prefix)}
+
+
+def interrupt_when_running(args: list[str], cwd, prefix: str, count: int) -> tuple[int, str]:
+    """Start omniopt, send Ctrl-C (SIGINT) once ``count`` of its jobs run; (exit code, stderr)."""
+    import signal
+
+    proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        wait_for(lambda: len(jobs_named(prefix, "running")) == count, 60, f"{count} running jobs")
+        proc.send_signal(signal.SIGINT)
+        _, stderr = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    return proc.returncode, stderr

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
 import subprocess
 import sys
 import textwrap
@@ -11,7 +9,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from slurm_testkit import handles, jobs_named, queued_job_ids, results, run_args, wait_for
+from slurm_testkit import handles, interrupt_when_running, jobs_named, queued_job_ids, results, run_args, wait_for
 
 pytestmark = [pytest.mark.slurm, pytest.mark.e2e,
               pytest.mark.usefixtures("slurm_cluster", "slurm_timeout_probe")]
@@ -88,15 +86,9 @@ def test_refused_submission_stops_the_run_at_the_first_trial(tmp_path):
 def test_ctrl_c_cancels_every_job(tmp_path):
     name = unique("ctrlc")
     prefix = f"omniopt_{name}_"
-    proc = start(run_args(name, "sleep 120; echo RESULT: %(x)", max_eval=8, parallel=4, extra=HERE), tmp_path)
-    try:
-        wait_for(lambda: list(jobs_named(prefix, "running").values()) == ["RUNNING"] * 4, 60, "4 running jobs")
-        proc.send_signal(signal.SIGINT)
-        _, stderr = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 130, stderr
+    code, stderr = interrupt_when_running(run_args(name, "sleep 120; echo RESULT: %(x)", max_eval=8, parallel=4,
+                                                   extra=HERE), tmp_path, prefix, 4)
+    assert code == 130, stderr
     assert not queued_job_ids(prefix), "jobs left in the queue after Ctrl-C"
     rows = results(tmp_path / "runs" / name / "0")
     assert len(rows) == 4 and {r["trial_status"] for r in rows} <= {"FAILED", "ABANDONED"}

@@ -5,12 +5,11 @@ These tests run last in the session: switching accounting restarts the daemons o
 
 from __future__ import annotations
 
-import signal
 import subprocess
 import uuid
 
 import pytest
-from slurm_testkit import handles, jobs_named, queued_job_ids, results, run_args, wait_for
+from slurm_testkit import handles, interrupt_when_running, queued_job_ids, results, run_args
 
 pytestmark = [pytest.mark.slurm, pytest.mark.e2e, pytest.mark.no_accounting]
 HERE = ("--slurm_main_here",)
@@ -41,15 +40,7 @@ def test_ctrl_c_with_submitit_does_not_hang(tmp_path):
     """submitit alone waits forever on a cancelled job without sacct; omniopt must not."""
     name = f"noacctc{uuid.uuid4().hex[:6]}"
     prefix = f"omniopt_{name}_"
-    proc = subprocess.Popen(run_args(name, "sleep 120; echo RESULT: %(x)", max_eval=6, parallel=3,
-                                     extra=("--slurm_submit=submitit", *HERE)),
-                            cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        wait_for(lambda: len(jobs_named(prefix, "running")) == 3, 60, "3 running jobs")
-        proc.send_signal(signal.SIGINT)
-        _, stderr = proc.communicate(timeout=60)
-    finally:
-        if proc.poll() is None:
-            proc.kill()
-    assert proc.returncode == 130, stderr
+    code, stderr = interrupt_when_running(run_args(name, "sleep 120; echo RESULT: %(x)", max_eval=6, parallel=3,
+                                                   extra=("--slurm_submit=submitit", *HERE)), tmp_path, prefix, 3)
+    assert code == 130, stderr
     assert not queued_job_ids(prefix)
