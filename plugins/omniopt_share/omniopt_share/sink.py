@@ -15,13 +15,19 @@ import time
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from omniopt.types import BaseResultSink
+
 log = logging.getLogger(__name__)
 
 MAX_BACKOFF_S = 60.0
 
 
-class LiveShareSink:
-    """Uploads the run folder while the run goes on (see module docstring)."""
+class LiveShareSink(BaseResultSink):
+    """Uploads the run folder while the run goes on (see module docstring).
+
+    It runs after the built-in run-folder writer (built-ins are registered
+    first), so at ``run_finished`` the folder holds the run's final files.
+    """
 
     def __init__(self, options: Mapping[str, Any]):
         self.options = dict(options)
@@ -62,6 +68,12 @@ class LiveShareSink:
     def trial_finished(self, trial: Any, job: Any) -> None:
         self._mark_dirty()
 
+    def workers_changed(self, when: float, running: int, capacity: int) -> None:
+        self._mark_dirty()
+
+    def points_generated(self, when: float, got: int, requested: int) -> None:
+        self._mark_dirty()
+
     def run_finished(self, summary: Mapping[str, Any]) -> None:
         if self._thread is None:
             return
@@ -81,7 +93,7 @@ class LiveShareSink:
 
     def _loop(self) -> None:
         pause = self.interval
-        last_upload = 0.0
+        last_upload = float("-inf")  # the first upload goes out at once
         while True:
             with self._wake:
                 # Bounded rate: at most one upload per interval, earlier only for the final one.

@@ -56,10 +56,14 @@ class Server:
 
 
 def start_server(data_dir: Path, *extra: str, users: tuple[str, ...] = ("alice", "bob")) -> Server:
+    from omniopt_share.server.store import ShareStore
+
+    # Users are made in-process (fast); the admin commands have tests of their own.
+    store = ShareStore(data_dir)
     tokens = {}
     for user in users:
-        share_command("admin", "create-user", user, "--data-dir", str(data_dir))
-        tokens[user] = share_command("admin", "create-token", user, "--data-dir", str(data_dir)).stdout.strip()
+        store.create_user(user)
+        tokens[user] = store.create_token(user)
     process = subprocess.Popen(
         [*SHARE, "serve", "--host", "127.0.0.1", "--port", "0", "--data-dir", str(data_dir), *extra],
         stderr=subprocess.PIPE, stdout=subprocess.DEVNULL, text=True,
