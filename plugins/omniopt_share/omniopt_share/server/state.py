@@ -22,6 +22,7 @@ class ServerState:
     _locks_guard: threading.Lock = dataclasses.field(default_factory=threading.Lock)
     _cache: OrderedDict[tuple[str, str, int], Any] = dataclasses.field(default_factory=OrderedDict)
     _cache_guard: threading.Lock = dataclasses.field(default_factory=threading.Lock)
+    _building: dict[tuple[str, str], threading.Lock] = dataclasses.field(default_factory=dict)
     cache_size: int = 64
 
     def run_lock(self, run_id: str) -> threading.Lock:
@@ -30,17 +31,26 @@ class ServerState:
             return self._locks.setdefault(run_id, threading.Lock())
 
     def cached(self, run: Run, kind: str, build: Callable[[], Any]) -> Any:
-        """``build()`` once per run version (table and plots of big runs are costly)."""
+        """``build()`` once per run version (table and plots of big runs are costly).
+
+        Readers asking for the same thing at once wait for one build instead of
+        each starting their own.
+        """
         key = (run.id, kind, run.version)
         with self._cache_guard:
             if key in self._cache:
                 self._cache.move_to_end(key)
                 return self._cache[key]
-        value = build()
-        with self._cache_guard:
-            self._cache[key] = value
-            while len(self._cache) > self.cache_size:
-                self._cache.popitem(last=False)
+            building = self._building.setdefault((run.id, kind), threading.Lock())
+        with building:
+            with self._cache_guard:
+                if key in self._cache:
+                    return self._cache[key]
+            value = build()
+            with self._cache_guard:
+                self._cache[key] = value
+                while len(self._cache) > self.cache_size:
+                    self._cache.popitem(last=False)
         return value
 
 
