@@ -89,14 +89,12 @@ def jobs_named(prefix: str, states: str = "all") -> dict[str, str]:
             if len(parts) == 3 and parts[1].startswith(prefix)}
 
 
-def interrupt_when_running(args: list[str], cwd, prefix: str, count: int) -> tuple[int, str]:
-    """Start omniopt, send Ctrl-C (SIGINT) once ``count`` of its jobs run; (exit code, stderr)."""
-    import signal
-
+def interrupt_when_running(args: list[str], cwd, prefix: str, count: int, sig: int = 2) -> tuple[int, str]:
+    """Start omniopt, send ``sig`` (default Ctrl-C, SIGINT) once ``count`` of its jobs run; (exit code, stderr)."""
     proc = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         wait_for(lambda: len(jobs_named(prefix, "running")) == count, 60, f"{count} running jobs")
-        proc.send_signal(signal.SIGINT)
+        proc.send_signal(sig)
         _, stderr = proc.communicate(timeout=60)
     finally:
         if proc.poll() is None:

@@ -5,6 +5,7 @@ These tests run last in the session: switching accounting restarts the daemons o
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import uuid
 
@@ -36,11 +37,12 @@ def test_run_with_a_failing_trial(tmp_path, kind):
     assert {h["submit"] for h in handles(folder).values()} == {kind}
 
 
-def test_ctrl_c_with_submitit_does_not_hang(tmp_path):
+def test_sigterm_with_submitit_does_not_hang(tmp_path):
     """submitit alone waits forever on a cancelled job without sacct; omniopt must not."""
     name = f"noacctc{uuid.uuid4().hex[:6]}"
     prefix = f"omniopt_{name}_"
     code, stderr = interrupt_when_running(run_args(name, "sleep 120; echo RESULT: %(x)", max_eval=6, parallel=3,
-                                                   extra=("--slurm_submit=submitit", *HERE)), tmp_path, prefix, 3)
-    assert code == 130, stderr
+                                                   extra=("--slurm_submit=submitit", *HERE)), tmp_path, prefix, 3,
+                                          signal.SIGTERM)
+    assert code == 143, stderr
     assert not queued_job_ids(prefix)
