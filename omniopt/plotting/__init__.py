@@ -12,7 +12,8 @@ Stable API::
     fig.to_html(full_html=False, include_plotlyjs=False)
     figures.save(run, "scatter", "scatter.svg")       # .svg/.png via matplotlib, .html via plotly
     figures.plotly_js_path()                          # local plotly.min.js to serve or inline
-    figures.chart(run, "scatter")                     # the neutral Chart behind both renderers
+    chart = figures.chart(run, "scatter")             # the neutral Chart behind both renderers
+    figures.figure_of(chart); figures.save_chart(chart, "a.svg")   # draw a computed chart (cache it)
 
     from omniopt.plotting.report import write_report, report_html
     write_report(run, "report.html")                  # one self-contained HTML file

@@ -73,9 +73,13 @@ def build(
     run: Run | str | os.PathLike[str], plot_type: str, options: PlotOptions | None = None, pm: Any = None
 ) -> Any:
     """A plotly Figure of one plot type."""
-    drawn = chart(run, plot_type, options, pm)
+    return figure_of(chart(run, plot_type, options, pm))
+
+
+def figure_of(drawn: Chart) -> Any:
+    """The plotly Figure of a chart (a plugin may hand back a plotly figure of its own)."""
     if not isinstance(drawn, Chart) and hasattr(drawn, "to_plotly_json"):
-        return drawn  # a plugin may hand back a plotly figure of its own
+        return drawn
     from omniopt.plotting.to_plotly import to_plotly
 
     return to_plotly(drawn)
@@ -89,6 +93,11 @@ def save(
     pm: Any = None,
 ) -> str:
     """Write one plot to ``path`` (.svg/.png with matplotlib, .html with plotly inlined); returns the path."""
+    _check_target(path)
+    return save_chart(chart(run, plot_type, options, pm), path)
+
+
+def _check_target(path: str | os.PathLike[str]) -> str:
     target = os.fspath(path)
     extension = os.path.splitext(target)[1].lower()
     if extension not in SAVE_FORMATS:
@@ -96,26 +105,25 @@ def save(
             f"cannot save a plot as {extension or 'a file without extension'!r}",
             f"end --save_to_file with one of {', '.join(SAVE_FORMATS)}",
         )
-    drawn = chart(run, plot_type, options, pm)
     folder = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(folder):
         raise UsageError(f"folder {folder} does not exist", "create it first or save elsewhere")
+    return extension
+
+
+def save_chart(drawn: Chart, path: str | os.PathLike[str]) -> str:
+    """Write a chart already computed (.svg/.png/.html); returns the path."""
+    extension = _check_target(path)
+    target = os.fspath(path)
     if extension == ".html":
-        figure = build(run, plot_type, options, pm) if not isinstance(drawn, Chart) else _plotly(drawn)
-        figure.write_html(target, include_plotlyjs=True, full_html=True, config={"displaylogo": False})
-    else:
-        if not isinstance(drawn, Chart):
-            raise UsageError(f"plot type {plot_type!r} draws only interactive HTML", "save it as .html")
-        from omniopt.plotting.to_matplotlib import save as save_static
+        figure_of(drawn).write_html(target, include_plotlyjs=True, full_html=True, config={"displaylogo": False})
+        return target
+    if not isinstance(drawn, Chart):
+        raise UsageError("this plot type draws only interactive HTML", "save it as .html")
+    from omniopt.plotting.to_matplotlib import save as save_static
 
-        save_static(drawn, target)
+    save_static(drawn, target)
     return target
-
-
-def _plotly(drawn: Chart) -> Any:
-    from omniopt.plotting.to_plotly import to_plotly
-
-    return to_plotly(drawn)
 
 
 def plotly_js_path() -> str:

@@ -100,7 +100,7 @@ def _fit_gp(inputs: Any, targets: Sequence[float]) -> Any:
     kernel = ConstantKernel(1.0) * Matern(length_scale=np.ones(inputs.shape[1]), length_scale_bounds=(1e-2, 1e2), nu=2.5) + WhiteKernel(
         1e-3, noise_level_bounds=(1e-8, 1.0)
     )
-    model = GaussianProcessRegressor(kernel=kernel, normalize_y=True, n_restarts_optimizer=2, random_state=0)
+    model = GaussianProcessRegressor(kernel=kernel, normalize_y=True, n_restarts_optimizer=1, random_state=0)
     with warnings.catch_warnings():
         # Few points make the optimiser hit bounds; the fit is still the best one found.
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -117,7 +117,7 @@ def parameter_importance(run: Run, options: PlotOptions) -> Chart:
     inputs = np.asarray([encoder.row(t.params) for t in trials])
     panels = []
     for objective in run.objectives:
-        forest = RandomForestRegressor(n_estimators=200, random_state=0)
+        forest = RandomForestRegressor(n_estimators=100, random_state=0)
         forest.fit(inputs, objective_values(trials, objective))
         totals = dict.fromkeys((p.name for p in parameters), 0.0)
         for owner, share in zip(encoder.owners, forest.feature_importances_):
