@@ -141,7 +141,7 @@
 
   function parameterRow(row, i, count) {
     var p = "parameter-" + i + "-", bind = "parameters." + i + ".";
-    var what = "parameter " + (i + 1) + (row.name.trim() ? " (" + row.name.trim() + ")" : "");
+    var what = "parameter " + (i + 1);
     var cells = [
       small(p + "name", "Name", h("input", { id: p + "name", type: "text", "data-bind": bind + "name", value: row.name,
         autocomplete: "off", spellcheck: "false", placeholder: "lr", "aria-describedby": "err-parameter-" + i })),
@@ -171,7 +171,7 @@
   }
 
   function objectiveRow(o, i) {
-    var p = "objective-" + i + "-", what = "result " + (i + 1) + (o.name.trim() ? " (" + o.name.trim() + ")" : "");
+    var p = "objective-" + i + "-", what = "result " + (i + 1);
     var li = h("li", { class: "row objective", role: "group", "aria-label": what },
       h("span", { class: "cells" },
         small(p + "name", "Result name", h("input", { id: p + "name", type: "text", "data-bind": "objectives." + i + ".name", value: o.name,

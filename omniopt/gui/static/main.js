@@ -57,18 +57,20 @@
     if (node && node.textContent !== text) node.textContent = text;
   }
 
-  function focusButton(problem) {
+  function problemItem(problem) {
     var text = problem.where ? problem.where + ": " + problem.message : problem.message;
-    var b = OG.form.h("button", { type: "button", class: "link", text: text });
-    b.addEventListener("click", function () {
-      var target = byId(problem.focus);
-      if (target) target.focus();
-    });
-    return OG.form.h("li", {}, b);
+    return OG.form.h("li", {}, OG.form.h("button", { type: "button", class: "link", "data-focus": problem.focus, text: text }));
   }
 
+  var shownProblems = null;
+
+  /** The summary of errors, each a button to its field. Rebuilt only when it changes,
+   *  so that a click is not lost when the blur of a field refreshes the page. */
   function showStatus(problems) {
     var errors = problems.filter(function (p) { return !p.warning; });
+    var signature = JSON.stringify(errors);
+    if (signature === shownProblems) return;
+    shownProblems = signature;
     var box = byId("problems");
     box.textContent = "";
     var summary = byId("summary");
@@ -79,7 +81,7 @@
     }
     summary.textContent = errors.length === 1 ? "1 problem to fix before running:" : errors.length + " problems to fix before running:";
     summary.className = "bad";
-    errors.forEach(function (p) { box.appendChild(focusButton(p)); });
+    errors.forEach(function (p) { box.appendChild(problemItem(p)); });
   }
 
   function refresh() {
@@ -197,6 +199,10 @@
     });
     Array.prototype.forEach.call(document.querySelectorAll("button[data-copy]"), function (b) {
       b.addEventListener("click", function () { copyText(b.getAttribute("data-copy"), b); });
+    });
+    byId("problems").addEventListener("click", function (e) {
+      var target = e.target.getAttribute && byId(e.target.getAttribute("data-focus"));
+      if (target) target.focus();
     });
     byId("download-yaml").addEventListener("click", download);
     byId("load").addEventListener("click", function () { byId("config-file").click(); });
