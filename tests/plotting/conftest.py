@@ -6,7 +6,6 @@ The real runs start together in one session fixture, so their waiting overlaps.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import textwrap
@@ -15,6 +14,7 @@ from pathlib import Path
 import pytest
 
 from handmade import write_omniopt2_run, write_run
+from plotting_testkit import omniopt_command
 
 PROGRAM = textwrap.dedent(
     """
@@ -42,17 +42,6 @@ REAL_RUNS: dict[str, tuple[list[str], int]] = {
     "all_failed": (["--parameter", "mode", "fixed", "fail_all"], 3),
     "one_trial": (["--parameter", "mode", "fixed", "ok"], 1),
 }
-
-
-def omniopt_command() -> list[str]:
-    """The installed ``omniopt`` script of this interpreter's environment."""
-    script = Path(sys.executable).with_name("omniopt")
-    if script.exists():
-        return [str(script)]
-    found = shutil.which("omniopt")
-    if found is None:
-        pytest.skip("the omniopt command is not installed")
-    return [found]
 
 
 @pytest.fixture(scope="session")
