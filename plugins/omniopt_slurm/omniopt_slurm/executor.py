@@ -16,7 +16,7 @@ import os
 import re
 import threading
 import time
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from omniopt.model import TrialJob, TrialOutcome, TrialStatus
@@ -53,6 +53,7 @@ class _Tracked:
     job_id: str
     submit_kind: str
     files: TrialFiles
+    log: str
     submit_time: float
     missing_polls: int = 0
     final_seen_at: float | None = None
@@ -96,7 +97,39 @@ class SlurmExecutor:
             return max(self._context.num_parallel_jobs - len(self._tracked), 0)
 
     def submit(self, job: TrialJob) -> dict[str, Any]:
-        assert self._submitter is not None, "open() first"
+        return self.submit_batch([job])[0]
+
+    def submit_batch(self, jobs: Sequence[TrialJob]) -> list[dict[str, Any]]:
+        """Submit several trials at once: one job array (all or none are submitted).
+
+        An optional addition to the Executor protocol: an engine that has
+        several trials to start calls this instead of ``submit`` for each.
+        """
+        assert self._submitter is not None and self._context is not None, "open() first"
+        submissions = [self._prepare(job) for job in jobs]
+        if not submissions:
+            return []
+        submit_time = time.time()
+        array_dir = os.path.join(os.path.abspath(self._context.run_dir), "slurm_arrays")
+        accepted = self._submitter.submit(submissions, array_dir)
+        handles = []
+        for submission, job in zip(submissions, accepted):
+            log.debug("trial %d is Slurm job %s", submission.job.trial_index, job.job_id)
+            self._track(_Tracked(job=submission.job, job_id=job.job_id, submit_kind=self._submitter.name,
+                                 files=submission.files, log=job.log, submit_time=submit_time))
+            handles.append({
+                "executor": "slurm",
+                "slurm_job_id": job.job_id,
+                "submit": self._submitter.name,
+                "trial_dir": submission.files.trial_dir,
+                "outcome_file": submission.files.outcome_json,
+                "log": job.log,
+                "submit_time": submit_time,
+            })
+        return handles
+
+    def _prepare(self, job: TrialJob) -> Submission:
+        """Write the trial's job file; what the submitter needs."""
         files = TrialFiles(trial_dir=os.path.abspath(job.trial_dir))
         os.makedirs(files.trial_dir, exist_ok=True)
         if os.path.exists(files.outcome_json):  # left by an earlier attempt of this trial
@@ -104,24 +137,11 @@ class SlurmExecutor:
         job = dataclasses.replace(job, trial_dir=files.trial_dir)
         with open(files.job_json, "w", encoding="utf-8") as handle:
             json.dump(job.to_json(), handle)
-        submit_time = time.time()
-        job_id = self._submitter.submit(Submission(
+        return Submission(
             job=job, files=files, resources=trial_resources(self._options, job.timeout_s),
             job_name=f"{self._job_name_prefix}_{job.trial_index}", workdir=self._workdir,
             use_srun=bool(self._options.get("slurm_use_srun")),
-        ))
-        log.debug("trial %d is Slurm job %s", job.trial_index, job_id)
-        self._track(_Tracked(job=job, job_id=job_id, submit_kind=self._submitter.name, files=files,
-                             submit_time=submit_time))
-        return {
-            "executor": "slurm",
-            "slurm_job_id": job_id,
-            "submit": self._submitter.name,
-            "trial_dir": files.trial_dir,
-            "outcome_file": files.outcome_json,
-            "log": files.log(self._submitter.name, job_id),
-            "submit_time": submit_time,
-        }
+        )
 
     def reattach(self, job: TrialJob, handle: Mapping[str, Any]) -> bool:
         """Watch a job submitted by an earlier omniopt process, if it or its outcome still exists."""
@@ -130,7 +150,8 @@ class SlurmExecutor:
             return False
         files = TrialFiles(trial_dir=str(handle.get("trial_dir") or os.path.abspath(job.trial_dir)))
         tracked = _Tracked(job=job, job_id=job_id, submit_kind=str(handle.get("submit") or "sbatch"),
-                           files=files, submit_time=float(handle.get("submit_time") or time.time()))
+                           files=files, log=str(handle.get("log") or ""),
+                           submit_time=float(handle.get("submit_time") or time.time()))
         known = os.path.exists(files.outcome_json)
         if not known:
             try:
@@ -250,7 +271,7 @@ class SlurmExecutor:
     def _report(self, t: _Tracked, facts: JobFacts | None, worker: TrialOutcome | None) -> None:
         assert self._context is not None
         outcome = trial_outcome(t.job, facts, worker, job_id=t.job_id, submit_time=t.submit_time,
-                                log_path=t.files.log(t.submit_kind, t.job_id))
+                                log_path=t.log)
         outcome = dataclasses.replace(outcome, executor_info={**outcome.executor_info,
                                                               "slurm_submit": t.submit_kind})
         self._context.report(outcome)

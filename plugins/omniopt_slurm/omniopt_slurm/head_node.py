@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import re
+import shlex
 import shutil
 import sys
 import time
@@ -61,7 +62,7 @@ def launch_main_process(options: Mapping[str, Any], argv: list[str], out: TextIO
         directives=[f"--job-name=omniopt_main_{experiment}", f"--output={log_pattern}",
                     f"--chdir={os.getcwd()}", "--ntasks=1", *main_job_resources(options).sbatch_directives()],
         env={IN_MAIN_JOB_ENV: "1"},
-        command=omniopt_command(argv),
+        command=shlex.join(omniopt_command(argv)),
     ), encoding="utf-8")
     job_id = slurm_cli.sbatch(str(script))
     log_path = str(log_pattern).replace("%j", job_id)

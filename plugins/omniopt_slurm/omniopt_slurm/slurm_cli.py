@@ -131,7 +131,8 @@ def queue_states(job_ids: Iterable[str]) -> dict[str, JobFacts]:
     ids = sorted(set(job_ids))
     if not ids:
         return {}
-    proc = run(["squeue", "--noheader", "--states=all", "--jobs=" + ",".join(ids),
+    # --array: one line per array task, pending ones too
+    proc = run(["squeue", "--noheader", "--array", "--states=all", "--jobs=" + ",".join(ids),
                 "--format=%i|%T|%N|%V|%S|%e|%r"], check=False)
     if proc.returncode != 0:
         if "Invalid job id" in proc.stderr:  # every id is unknown to the controller

@@ -69,6 +69,27 @@ def test_outcomes_of_completed_failing_and_timed_out_trials(tmp_path, reports: R
 
 
 @pytest.mark.parametrize("kind", SUBMIT_WAYS)
+def test_trials_submitted_together_become_one_job_array(tmp_path, reports, kind):
+    executor, prefix = open_executor(tmp_path, reports, kind)
+    try:
+        handles = executor.submit_batch([trial(tmp_path, 5, "echo RESULT: 5"), trial(tmp_path, 6, "exit 2"),
+                                         trial(tmp_path, 7, "echo RESULT: 7")])
+        assert executor.free_slots() == 1
+        outcomes = reports.wait(3)
+    finally:
+        executor.close()
+    array_ids = {h["slurm_job_id"].split("_")[0] for h in handles}
+    assert len(array_ids) == 1 and [h["slurm_job_id"].split("_")[1] for h in handles] == ["0", "1", "2"]
+    assert {i: o.status for i, o in outcomes.items()} == {
+        5: TrialStatus.COMPLETED, 6: TrialStatus.FAILED, 7: TrialStatus.COMPLETED}
+    assert outcomes[7].results == {"RESULT": 7.0}
+    assert outcomes[6].executor_info["slurm_job_id"] == handles[1]["slurm_job_id"]
+    if kind == "sbatch":
+        script = (tmp_path / "slurm_arrays" / "trials_5-7.sh").read_text()
+        assert "#SBATCH --array=0-2" in script and f"#SBATCH --job-name={prefix}_5-7" in script
+
+
+@pytest.mark.parametrize("kind", SUBMIT_WAYS)
 @pytest.mark.parametrize(("options", "message"), [
     ({"partition": "no_such_partition"}, "invalid partition specified: no_such_partition"),
     ({"mem_gb": 100000.0}, "Memory specification can not be satisfied"),
@@ -88,8 +109,8 @@ def test_refused_submission_raises_slurms_message(tmp_path, reports, kind, optio
 def test_cancel_all_leaves_no_job_in_the_queue(tmp_path, reports, kind):
     executor, prefix = open_executor(tmp_path, reports, kind)
     try:
-        for i in range(3):
-            executor.submit(trial(tmp_path, i, "sleep 120; echo RESULT: 1"))
+        executor.submit(trial(tmp_path, 0, "sleep 120; echo RESULT: 1"))
+        executor.submit_batch([trial(tmp_path, i, "sleep 120; echo RESULT: 1") for i in (1, 2)])  # an array
         wait_for(lambda: all((tmp_path / f"single_runs/{i}/stdout.txt").exists() for i in range(3)), 30,
                  "the three trials to start")
         started = time.time()
@@ -106,8 +127,8 @@ def test_cancel_all_leaves_no_job_in_the_queue(tmp_path, reports, kind):
 @pytest.mark.parametrize("kind", SUBMIT_WAYS)
 def test_reattach_finds_running_and_finished_jobs_of_a_dead_process(tmp_path, reports, kind):
     first, _ = open_executor(tmp_path, lambda outcome: None, kind)
-    running = first.submit(trial(tmp_path, 0, "sleep 3; echo RESULT: 7"))
-    finished = first.submit(trial(tmp_path, 1, "echo RESULT: 8"))
+    running, finished = first.submit_batch([trial(tmp_path, 0, "sleep 3; echo RESULT: 7"),
+                                            trial(tmp_path, 1, "echo RESULT: 8")])  # two tasks of an array
     first.close()  # the process "died": nobody cancels, nobody reports
     wait_for(lambda: (tmp_path / "single_runs/1/outcome.json").exists(), 30, "trial 1 to finish")
 

@@ -51,3 +51,10 @@ def test_job_script_is_readable_and_quoted():
         "export A='x y'",
         f"exec srun --ntasks=1 --nodes=1 {sys.executable} -m omniopt.worker /r/job.json /r/out.json",
     ]
+
+
+def test_array_task_picks_its_trial_folder():
+    setup, command = jobscript.array_task_lines(["/r/single_runs/4", "/r/my trials/5"])
+    assert setup == ["trial_dirs=(", "  /r/single_runs/4", "  '/r/my trials/5'", ")",
+                     'trial_dir="${trial_dirs[$SLURM_ARRAY_TASK_ID]}"']
+    assert command.endswith(' -m omniopt.worker "$trial_dir/job.json" "$trial_dir/outcome.json"')
