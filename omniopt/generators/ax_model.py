@@ -20,6 +20,7 @@ from omniopt.model import (
     RangeParameter,
     TrialStatus,
 )
+from omniopt.outcome_constraints import from_options as outcome_constraints_from_options
 from omniopt.types import GeneratorContext
 
 log = logging.getLogger(__name__)
@@ -36,7 +37,7 @@ def _quiet_ax() -> None:
 class AxModelGenerator:
     """Proposes points with one Ax generator node; learns every finished trial."""
 
-    def __init__(self, context: GeneratorContext, generator_name: str):
+    def __init__(self, context: GeneratorContext, generator_name: str, generator_kwargs: dict[str, Any] | None = None):
         from ax.adapter.registry import Generators
         from ax.api.client import Client
         from ax.generation_strategy.generation_node import GenerationNode
@@ -51,6 +52,9 @@ class AxModelGenerator:
         self._to_ax = {p.name: f"p{i}" for i, p in enumerate(self._tunable)}
         self._from_ax = {v: k for k, v in self._to_ax.items()}
         self._metric = {o.name: f"m{i}" for i, o in enumerate(self._objectives)}
+        self._outcome_constraints = outcome_constraints_from_options(context.options, context.objectives)
+        for constraint in self._outcome_constraints:
+            self._metric.setdefault(constraint.metric, f"m{len(self._metric)}")
         self._ax_index: dict[tuple, int] = {}  # point key -> Ax trial still running
         self._client = Client(random_seed=context.seed)
         self._client.configure_experiment(
@@ -60,10 +64,13 @@ class AxModelGenerator:
         objective = ", ".join(
             ("-" if o.minimize else "") + self._metric[o.name] for o in self._objectives
         )
-        self._client.configure_optimization(objective=objective)
+        self._client.configure_optimization(
+            objective=objective,
+            outcome_constraints=[f"{self._metric[c.metric]} {c.op} {c.bound!r}" for c in self._outcome_constraints],
+        )
         node = GenerationNode(
             name=generator_name,
-            generator_specs=[GeneratorSpec(getattr(Generators, generator_name))],
+            generator_specs=[GeneratorSpec(getattr(Generators, generator_name), generator_kwargs=generator_kwargs or {})],
         )
         self._client.set_generation_strategy(GenerationStrategy(nodes=[node]))
 
@@ -110,13 +117,11 @@ class AxModelGenerator:
                 index = self._attach(trial.params)
                 if index is None:
                     continue
+            results, sems = trial.outcome.results, trial.outcome.sems
             data = {
-                self._metric[o.name]: (
-                    (trial.outcome.results[o.name], trial.outcome.sems[o.name])
-                    if o.name in trial.outcome.sems
-                    else trial.outcome.results[o.name]
-                )
-                for o in self._objectives
+                metric: ((results[name], sems[name]) if name in sems else results[name])
+                for name, metric in self._metric.items()
+                if name in results
             }
             self._client.complete_trial(index, raw_data=data)
 
