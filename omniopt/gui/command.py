@@ -24,7 +24,7 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports a bad argument as one line through the CLI's error path."""
 
     def error(self, message: str) -> NoReturn:
-        raise UsageError(f"omniopt gui: {message}", f"see '{self.prog} --help'")
+        raise UsageError(message, f"see '{self.prog} --help'")
 
 
 def _serve_parser() -> _Parser:

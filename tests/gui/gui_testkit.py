@@ -73,6 +73,18 @@ def dump_config_file(path: Path, kind: str, site: Site, cwd: Path) -> dict[str, 
     return yaml.safe_load(done.stdout)
 
 
+def previous_run(site: Site, cwd: Path) -> Path:
+    """A real, finished one-trial run with the round trip's parameters, to continue from."""
+    program = "echo " + " ".join(f"{name}: 1" for name, _ in OBJECTIVES) + " " + " ".join(f"%({p['name']})" for p in PARAMETERS)
+    args = [omniopt_executable(), "--experiment_name=previous", f"--run_program={program}", "--model=SOBOL",
+            "--max_eval=1", "--executor=local", "--result_names", *[f"{n}={d}" for n, d in OBJECTIVES]]
+    for p in PARAMETERS:
+        args += ["--parameter", *parameter_tokens(p)]
+    done = subprocess.run(args, env=site.env, cwd=cwd, capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    return cwd / "runs" / "previous" / "0"
+
+
 # -- what the round trip enters ---------------------------------------------------
 PARAMETERS = [
     {"name": "x", "kind": "range", "low": "-5", "high": "10.5", "vtype": "float", "log": False},

@@ -17,7 +17,6 @@ def _overrides(site: kit.Site, tmp_path) -> dict:
         "plugin": " ".join(e for e in site.env.get("OMNIOPT_PLUGINS", "").split(",") if e) or "omniopt.builtin.gui",
         "workdir": str(tmp_path),
         "run_dir": str(tmp_path / "my runs"),
-        "continue_previous_job": "",
         "experiment_name": "round_trip",
         "max_eval": "12",
     }
@@ -28,6 +27,8 @@ def _overrides(site: kit.Site, tmp_path) -> dict:
     executors = [e["name"] for e in site.schema["executors"]]
     if executors:
         overrides["executor"] = executors[-1]
+    # Continuing needs a real earlier run, which needs an executor that runs here.
+    overrides["continue_previous_job"] = str(kit.previous_run(site, tmp_path)) if "local" in executors else ""
     return {k: v for k, v in overrides.items() if k in site.schema["fields"]}
 
 

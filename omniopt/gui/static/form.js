@@ -75,8 +75,7 @@
     if (spec.type === "bool") {
       common.type = "checkbox";
       common.checked = value;
-      return h("div", { class: "field checkbox", "data-field": name },
-        h("input", common), label(spec, id), slots(name)[0], slots(name)[1]);
+      return h("div", { class: "field checkbox", "data-field": name }, h("input", common), label(spec, id), slots(name));
     }
     var control;
     if (spec.choices) {
@@ -99,7 +98,7 @@
       else if (spec.metavar) common.placeholder = spec.metavar;
       control = h("input", common);
     }
-    return h("div", { class: "field", "data-field": name }, label(spec, id), control, slots(name)[0], slots(name)[1]);
+    return h("div", { class: "field", "data-field": name }, label(spec, id), control, slots(name));
   }
 
   // -- program --------------------------------------------------------------------
@@ -117,8 +116,7 @@
       h("textarea", { id: id, rows: 3, "data-bind": "program", value: state.program, spellcheck: "false",
         placeholder: "python3 train.py --lr %(lr) --epochs %(epochs)",
         "aria-describedby": describedBy(spec.name) + " warn-" + spec.name, "aria-required": "true" }),
-      slots(spec.name)[0], slots(spec.name)[1],
-      h("p", { class: "warning", id: "warn-" + spec.name }), radios);
+      slots(spec.name), h("p", { class: "warning", id: "warn-" + spec.name }), radios);
   }
 
   // -- rows: parameters, objectives, constraints ----------------------------------
@@ -152,7 +150,7 @@
       cells.push(
         small(p + "low", "Lower bound", h("input", { id: p + "low", type: "text", inputmode: "decimal", "data-bind": bind + "low", value: row.low, autocomplete: "off", "aria-describedby": "err-parameter-" + i })),
         small(p + "high", "Upper bound", h("input", { id: p + "high", type: "text", inputmode: "decimal", "data-bind": bind + "high", value: row.high, autocomplete: "off", "aria-describedby": "err-parameter-" + i })),
-        small(p + "vtype", "Numbers", select({ id: p + "vtype", "data-bind": bind + "vtype" },
+        small(p + "vtype", "Value type", select({ id: p + "vtype", "data-bind": bind + "vtype" },
           [{ value: "float", label: "float" }, { value: "int", label: "int" }], row.vtype)),
         h("span", { class: "cell check" }, h("input", { id: p + "log", type: "checkbox", "data-bind": bind + "log", checked: row.log }),
           h("label", { for: p + "log", text: "Log scale" })));
@@ -251,7 +249,7 @@
       select({ id: id, "data-bind": "values." + spec.name, "aria-describedby": describedBy(spec.name) + " about-" + spec.name },
         options, known ? known.name : current),
       h("p", { class: "about", id: "about-" + spec.name, "aria-live": "polite" }),
-      slots(spec.name)[0], slots(spec.name)[1], generatorTable(schema));
+      slots(spec.name), generatorTable(schema));
   }
 
   function executorField(spec, state, schema) {
@@ -264,7 +262,7 @@
     if (current && !schema.executors.some(function (e) { return e.name === current; })) options.push({ value: current, label: current + " (not installed)" });
     return h("div", { class: "field", "data-field": spec.name }, label(spec, id),
       select({ id: id, "data-bind": "values." + spec.name, "aria-describedby": describedBy(spec.name) }, options, current),
-      slots(spec.name)[0], slots(spec.name)[1]);
+      slots(spec.name));
   }
 
   function strategyField(spec, state, schema) {

@@ -172,6 +172,15 @@
     try { localStorage.setItem("omniopt-gui-theme", theme); } catch (e) { /* private mode: not remembered */ }
   }
 
+  function restoreFromUrl() {
+    if (hashNow() === lastHash) return;
+    clearTimeout(urlTimer);
+    urlTimer = null;
+    load(OG.state.fromHash(hashNow(), schema));
+    lastHash = OG.state.toHash(state, schema);
+    committed = true;
+  }
+
   function start() {
     if (!schema) {
       byId("form").textContent = "schema.js is missing: export the page again with 'omniopt gui export DIR'.";
@@ -185,18 +194,9 @@
       schema.executors.length + " executor(s), " + schema.generators.length + " generator(s)");
     load(OG.state.fromHash(hashNow(), schema));
     lastHash = OG.state.toHash(state, schema);
-    window.addEventListener("popstate", function () {
-      if (hashNow() === lastHash) return;
-      load(OG.state.fromHash(hashNow(), schema));
-      lastHash = OG.state.toHash(state, schema);
-      committed = true;
-    });
-    window.addEventListener("hashchange", function () {
-      if (hashNow() === lastHash) return;
-      load(OG.state.fromHash(hashNow(), schema));
-      lastHash = OG.state.toHash(state, schema);
-      committed = true;
-    });
+    // Back/forward (popstate) and a pasted or edited link (hashchange) restore the form.
+    window.addEventListener("popstate", restoreFromUrl);
+    window.addEventListener("hashchange", restoreFromUrl);
     Array.prototype.forEach.call(document.querySelectorAll("button[data-copy]"), function (b) {
       b.addEventListener("click", function () { copyText(b.getAttribute("data-copy"), b); });
     });
