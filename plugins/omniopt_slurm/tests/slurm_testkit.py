@@ -70,14 +70,23 @@ def results(run_dir) -> list[dict[str, str]]:
 
 def handles(run_dir) -> dict[int, dict]:
     """Executor handles of the trials submitted in a run folder (from its event log)."""
+    return _events(run_dir, "submitted", "handle")
+
+
+def finished_outcomes(run_dir) -> dict[int, dict]:
+    """Outcomes (as JSON) of the trials that finished in a run folder (from its event log)."""
+    return _events(run_dir, "finished", "outcome")
+
+
+def _events(run_dir, kind: str, key: str) -> dict[int, dict]:
     import json
 
     found = {}
     with open(f"{run_dir}/state_files/trials.jsonl", encoding="utf-8") as handle:
         for line in handle:
             event = json.loads(line)
-            if event["e"] == "submitted":
-                found[int(event["trial"])] = event["handle"]
+            if event["e"] == kind:
+                found[int(event["trial"])] = event[key]
     return found
 
 

@@ -9,7 +9,9 @@ import uuid
 from pathlib import Path
 
 import pytest
-from slurm_testkit import handles, interrupt_when_running, jobs_named, queued_job_ids, results, run_args, wait_for
+from slurm_testkit import (
+    finished_outcomes, handles, interrupt_when_running, jobs_named, queued_job_ids, results, run_args, wait_for,
+)
 
 pytestmark = [pytest.mark.slurm, pytest.mark.e2e,
               pytest.mark.usefixtures("slurm_cluster", "slurm_timeout_probe")]
@@ -56,6 +58,10 @@ def test_ten_trials_four_parallel_with_a_failing_and_a_timed_out_trial(tmp_path)
     assert "2,exit_code," in failed and "5,timeout," in failed
     job_ids = {h["slurm_job_id"] for h in handles(folder).values()}
     assert len(job_ids) == 10  # one Slurm job per trial
+    for index, outcome in finished_outcomes(folder).items():  # Slurm's facts are kept per trial
+        info = outcome["executor_info"]
+        assert info["slurm_job_id"] in job_ids and info["slurm_node"] and info["slurm_state"], (index, info)
+        assert float(rows[index]["queue_time"]) >= 0
     assert "breaks on purpose" in (folder / "single_runs/2/stderr.txt").read_text()
     assert (folder / "single_runs/0/slurm_job.sh").read_text().count("#SBATCH --time=2") == 1
 
