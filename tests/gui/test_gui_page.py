@@ -291,6 +291,7 @@ def test_screenshots_in_light_and_dark(open_page, installed_site, tmp_path_facto
         _fill_small(page)
         kit.fill_objectives(page, kit.OBJECTIVES)
         page.fill("#in-num_parallel_jobs", "0")
+        page.evaluate("window.scrollTo(0, 0)")
         page.screenshot(path=str(shots / f"gui-{scheme}.png"), full_page=True)
         page.set_viewport_size({"width": 420, "height": 900})
         page.screenshot(path=str(shots / f"gui-{scheme}-narrow.png"))

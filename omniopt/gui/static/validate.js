@@ -246,7 +246,9 @@
         var unsupported = supportError(state, schema);
         if (unsupported) add("err-" + name, "in-" + name, unsupported, false, spec.flag);
       } else if (!spec.repeat && spec.type !== "list") {
-        var error = fieldError(spec, state.values[name]);
+        // As in the CLI: a continued run takes its budget from the earlier run.
+        var continuing = name === "max_eval" && String(state.values.continue_previous_job || "").trim();
+        var error = continuing && !String(state.values[name]).trim() ? null : fieldError(spec, state.values[name]);
         if (error) add("err-" + name, "in-" + name, error, false, spec.flag);
       } else if (spec.required && !String(state.values[name] || "").trim()) {
         add("err-" + name, "in-" + name, "is required", false, spec.flag);
