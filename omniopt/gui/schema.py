@@ -8,10 +8,12 @@ JSON so that the page (and the Share server) can embed it.
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from typing import Any
 
-from omniopt.parameters import RESERVED_NAMES
+from omniopt import parameters as core_parameters
+from omniopt import program as core_program
 from omniopt.types import OptionSpec
 
 #: Options of the command line itself (reading files, printing): no form field.
@@ -28,9 +30,16 @@ SPECIAL_WIDGETS: dict[str, str] = {
     "executor": "executor",
 }
 
+def _js_pattern(pattern: re.Pattern[str]) -> str:
+    """A Python regex as JavaScript writes it (named groups ``(?<name>``)."""
+    return pattern.pattern.replace("(?P<", "(?<")
+
+
+# The page validates with the CLI's own patterns, taken from the modules that parse.
 #: The ``--parameter`` syntax the CLI accepts, as data the page validates with.
 PARAMETER_RULES: dict[str, Any] = {
-    "name_pattern": r"^[A-Za-z_][A-Za-z0-9_]*$",
+    "name_pattern": _js_pattern(core_parameters._NAME),
+    "reserved_names": sorted(core_parameters.RESERVED_NAMES),
     "kinds": ["range", "choice", "fixed"],
     "value_types": ["float", "int"],
     "choice_separator": ",",
@@ -39,8 +48,14 @@ PARAMETER_RULES: dict[str, Any] = {
 
 #: Objective spelling in ``--result_names``: ``NAME=min`` or ``NAME=max``.
 OBJECTIVE_RULES: dict[str, Any] = {
-    "name_pattern": r"^[A-Za-z_][A-Za-z0-9_]*$",
+    "name_pattern": _js_pattern(core_parameters._NAME),
     "directions": ["min", "max"],
+}
+
+#: One term of a linear constraint (``-2.5*x``) and the placeholders of a program.
+TEXT_RULES: dict[str, Any] = {
+    "constraint_term": _js_pattern(core_parameters._TERM),
+    "placeholder": _js_pattern(core_program._ANY_PLACEHOLDER),
 }
 
 #: Head-node mode: the options that become ``#SBATCH`` lines of the job running
@@ -132,8 +147,9 @@ def build_schema(pm: Any | None = None) -> dict[str, Any]:
             {"name": e.name, "description": e.description, "auto_priority": e.auto_priority}
             for e in pm.executors().values()
         ],
-        "parameter_rules": {**PARAMETER_RULES, "reserved_names": sorted(RESERVED_NAMES)},
+        "parameter_rules": PARAMETER_RULES,
         "objective_rules": OBJECTIVE_RULES,
+        "text_rules": TEXT_RULES,
         "sbatch_options": SBATCH_OPTIONS if "slurm" in pm.executors() else {},
     }
 

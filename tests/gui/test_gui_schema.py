@@ -73,14 +73,6 @@ def test_slurm_fields_and_the_sbatch_script_follow_the_slurm_plugin():
     assert schema["fields"]["partition"]["owner"] == "executor:slurm"
 
 
-def test_parameter_rules_are_the_cli_rules():
-    from omniopt import parameters
-
-    rules = build_schema(PluginManager(autoload=False))["parameter_rules"]
-    assert rules["reserved_names"] == sorted(parameters.RESERVED_NAMES)
-    assert rules["name_pattern"] == parameters._NAME.pattern
-
-
 def test_schema_script_is_a_plain_assignment_of_json():
     text = schema_script(build_schema(PluginManager(autoload=False)))
     match = re.fullmatch(r"window\.OMNIOPT_SCHEMA = (.*);\n", text, re.S)

@@ -5,9 +5,11 @@
 
   var NUMBER = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
   var INT = /^[+-]?\d+$/;
-  var NUMBER_TEXT = "(?:\\d+(?:\\.\\d*)?|\\.\\d+)(?:[eE][-+]?\\d+)?";
-  var TERM = new RegExp("\\s*([+-])?\\s*(?:(" + NUMBER_TEXT + ")\\s*\\*?\\s*)?([A-Za-z_][A-Za-z0-9_]*)?(?:\\s*\\*\\s*(" + NUMBER_TEXT + "))?\\s*", "y");
-  var ANY_PLACEHOLDER = /%\(([A-Za-z_][A-Za-z0-9_]*)\)|\$\(([A-Za-z_][A-Za-z0-9_]*)\)|%([A-Za-z_][A-Za-z0-9_]*)/g;
+
+  /** The CLI's own patterns, exported into the schema. */
+  function textRule(name, flags) {
+    return new RegExp(window.OMNIOPT_SCHEMA.text_rules[name], flags);
+  }
 
   function fmt(n) {
     return String(n);
@@ -77,8 +79,8 @@
   function placeholders(program, names) {
     var found = {};
     var m;
-    ANY_PLACEHOLDER.lastIndex = 0;
-    while ((m = ANY_PLACEHOLDER.exec(program)) !== null) {
+    var pattern = textRule("placeholder", "g");
+    while ((m = pattern.exec(program)) !== null) {
       found[m[1] || m[2] || m[3]] = m[1] ? "%(" + m[1] + ")" : m[2] ? "$(" + m[2] + ")" : "%" + m[3];
     }
     names.forEach(function (n) {
@@ -126,19 +128,20 @@
     if (!m) return "needs <= or >=, e.g. x + 2*y <= 10";
     var named = 0;
     var sides = [m[1], m[3]];
+    var term = textRule("constraint_term", "y");
     for (var s = 0; s < 2; s++) {
       var side = sides[s], position = 0, terms = 0;
       while (position < side.length) {
-        TERM.lastIndex = position;
-        var t = TERM.exec(side);
-        if (!t || TERM.lastIndex === position || (t[2] === undefined && t[3] === undefined)) return "cannot read '" + side.slice(position).trim() + "'";
-        if (terms && t[1] === undefined) return "missing + or - before '" + t[0].trim() + "'";
-        if (t[3] !== undefined) {
-          if (rangeNames.indexOf(t[3]) < 0) return "'" + t[3] + "' is not a range parameter";
+        term.lastIndex = position;
+        var t = term.exec(side);
+        if (!t || term.lastIndex === position || (t.groups.coef === undefined && t.groups.name === undefined)) return "cannot read '" + side.slice(position).trim() + "'";
+        if (terms && t.groups.sign === undefined) return "missing + or - before '" + t[0].trim() + "'";
+        if (t.groups.name !== undefined) {
+          if (rangeNames.indexOf(t.groups.name) < 0) return "'" + t.groups.name + "' is not a range parameter";
           named++;
         }
         terms++;
-        position = TERM.lastIndex;
+        position = term.lastIndex;
       }
       if (!terms) return "a side is empty";
     }
