@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import signal
 import subprocess
 import sys
 import textwrap
@@ -144,3 +145,25 @@ def test_head_node_mode_runs_the_main_process_as_a_job(tmp_path, mode):
     trial_jobs = {h["slurm_job_id"] for h in handles(folder).values()}
     assert len(trial_jobs) == 3 and main_id not in trial_jobs  # trials are jobs of their own
     assert "3 trials" in log.read_text()
+
+
+def test_ctrl_c_stops_following_and_scancel_of_the_main_job_cancels_its_trials(tmp_path):
+    name = unique("headc")
+    follower = start(run_args(name, "sleep 120; echo RESULT: %(x)", max_eval=4, parallel=2, extra=("--follow",)),
+                     tmp_path)
+    try:
+        wait_for(lambda: len(jobs_named(f"omniopt_{name}_", "running")) == 2, 90, "2 running trial jobs")
+        follower.send_signal(signal.SIGINT)
+        _, stderr = follower.communicate(timeout=30)
+    finally:
+        if follower.poll() is None:
+            follower.kill()
+            follower.communicate()
+    assert follower.returncode == 130 and "keeps running" in stderr
+    (main_id,) = jobs_named(f"omniopt_main_{name}", "running")  # following stopped, the run goes on
+    subprocess.run(["scancel", main_id], check=True)
+    # SIGTERM reaches omniopt in the main job, which cancels its trials before it ends
+    wait_for(lambda: not queued_job_ids(f"omniopt_{name}_") and not queued_job_ids(f"omniopt_main_{name}"), 60,
+             "the main job and its trials to leave the queue")
+    rows = results(tmp_path / "runs" / name / "0")
+    assert len(rows) == 2 and {r["trial_status"] for r in rows} <= {"FAILED", "ABANDONED"}
