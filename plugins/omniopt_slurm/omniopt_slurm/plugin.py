@@ -13,7 +13,7 @@ SECTION = "Slurm"
 
 #: OmniOpt2's names and types (the core declares hidden fallbacks with the same types).
 SLURM_OPTIONS: tuple[OptionSpec, ...] = (
-    OptionSpec(name="slurm_submit", default="sbatch", choices=("sbatch", "submitit"), section=SECTION,
+    OptionSpec(name="slurm_submit", type="choice", default="sbatch", choices=("sbatch", "submitit"), section=SECTION,
                help="How trial jobs are submitted: a generated, readable sbatch script, or submitit."),
     OptionSpec(name="partition", section=SECTION, help="Slurm partition of the trial jobs and the main job."),
     OptionSpec(name="time", type="float", min=0, section=SECTION,
