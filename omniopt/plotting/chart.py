@@ -14,7 +14,7 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Literal
 
-TraceKind = Literal["markers", "lines", "step", "bars", "box", "band", "contour", "hexagons", "parallel"]
+TraceKind = Literal["markers", "lines", "curve", "step", "bars", "box", "band", "contour", "hexagons", "parallel"]
 
 #: One colour list for both renderers (so a group has the same colour in HTML and SVG).
 PALETTE = (
@@ -55,8 +55,9 @@ class Dimension:
 class Trace:
     """A set of marks in one panel.
 
-    - ``markers``/``lines``/``step``: ``x``, ``y``; ``values`` colours markers on
-      the continuous scale, ``colour`` gives one fixed colour.
+    - ``markers``/``lines`` (with markers)/``curve`` (smooth, no markers)/``step``:
+      ``x``, ``y``; ``values`` colours markers on the continuous scale,
+      ``colour`` gives one fixed colour.
     - ``bars``: ``x`` categories or positions, ``y`` heights.
     - ``box``: ``y`` samples, ``name`` is the group on the x axis.
     - ``band``: area between ``y`` (low) and ``y2`` (high) over ``x``.

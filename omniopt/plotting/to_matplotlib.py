@@ -12,6 +12,8 @@ from omniopt.plotting.chart import COLOR_SCALE, PALETTE, Chart, Panel, Trace
 
 _SYMBOLS = {"circle": "o", "star": "*", "x": "x", "diamond": "D"}
 PANEL_INCHES = (5.2, 4.0)
+#: Wide enough for a title and its note above a single panel.
+MIN_WIDTH_INCHES = 8.0
 
 
 def to_matplotlib(chart: Chart) -> Any:
@@ -19,7 +21,8 @@ def to_matplotlib(chart: Chart) -> Any:
     from matplotlib.figure import Figure
 
     columns = max(1, min(chart.columns, len(chart.panels)))
-    figure = Figure(figsize=(PANEL_INCHES[0] * columns, PANEL_INCHES[1] * chart.rows + 0.8), layout="constrained")
+    width = max(MIN_WIDTH_INCHES, PANEL_INCHES[0] * columns)
+    figure = Figure(figsize=(width, PANEL_INCHES[1] * chart.rows + 0.8), layout="constrained")
     title = chart.title + (f"\n{chart.note}" if chart.note else "")
     figure.suptitle(title)
     axes_grid = figure.subplots(chart.rows, columns, squeeze=False)
@@ -91,7 +94,7 @@ def _draw_trace(axes: Any, trace: Trace, position: int) -> Any:
         )
         drawn.set_gid(trace.gid or None)
         return drawn
-    if trace.kind in ("lines", "step"):
+    if trace.kind in ("lines", "curve", "step"):
         (line,) = axes.plot(
             list(trace.x),
             list(trace.y),

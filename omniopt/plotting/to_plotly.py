@@ -98,12 +98,12 @@ def _trace(trace: Trace, show_colorbar: bool, position: int) -> Any:
     if trace.hover:
         common["text"] = list(trace.hover)
         common["hovertemplate"] = "%{text}<extra></extra>"
-    if trace.kind in ("markers", "lines", "step"):
-        mode = {"markers": "markers", "lines": "lines+markers", "step": "lines"}[trace.kind]
+    if trace.kind in ("markers", "lines", "curve", "step"):
+        mode = {"markers": "markers", "lines": "lines+markers", "curve": "lines", "step": "lines"}[trace.kind]
         extra: dict[str, Any] = {}
         if trace.kind == "step":
             extra["line"] = {"shape": "hv", "color": trace.colour}
-        elif trace.kind == "lines":
+        elif trace.kind in ("lines", "curve"):
             extra["line"] = {"color": trace.colour}
         return go.Scatter(
             x=list(trace.x),

@@ -12,22 +12,8 @@ import math
 import os
 import random
 
-META = [
-    "trial_index",
-    "submit_time",
-    "queue_time",
-    "worker_generator_uuid",
-    "start_time",
-    "end_time",
-    "run_time",
-    "program_string",
-    "exit_code",
-    "signal",
-    "hostname",
-    "arm_name",
-    "trial_status",
-    "generation_node",
-]
+from omniopt.run_data import LEADING_COLUMNS
+
 T0 = 1_760_000_000.0
 
 
@@ -49,7 +35,7 @@ def write_run(
     rng = random.Random(seed)
     os.makedirs(os.path.join(folder, "state_files"), exist_ok=True)
     names = [n for n, _ in objectives]
-    header = META + names + ["x", "y", "c"]
+    header = list(LEADING_COLUMNS) + names + ["x", "y", "c"]
     rows = []
     for index in range(trials):
         x, y, c = rng.uniform(0, 1), rng.randint(1, 8), rng.choice(["a", "b", "c"])

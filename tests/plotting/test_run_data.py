@@ -112,3 +112,29 @@ def test_startup_imports_stay_light() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == ""
+
+
+def test_a_plugin_adds_a_plot_type(tmp_path: Path) -> None:
+    from omniopt import hookimpl
+    from omniopt.plotting import figures
+    from omniopt.plotting.chart import Axis, Chart, Panel, Trace
+    from omniopt.plugins import PluginManager
+    from omniopt.types import PlotTypeEntry
+
+    def run_times(run, options):  # type: ignore[no-untyped-def]
+        trials = run.completed()
+        bars = Trace(kind="bars", x=[t.index for t in trials], y=[t.run_time for t in trials], gid="run-times")
+        return Chart(title="Run time per trial", panels=(Panel(x=Axis(label="trial"), y=Axis(label="s"), traces=(bars,)),))
+
+    class Plugin:
+        @hookimpl
+        def omniopt_plot_types(self) -> list[PlotTypeEntry]:
+            return [PlotTypeEntry(name="run_times", help="run time per trial", render=run_times)]
+
+    manager = PluginManager(autoload=False)
+    manager.register(Plugin(), name="test-plugin")
+    run = load_run(write_run(str(tmp_path / "e" / "0"), trials=5, extras=False))
+    assert "run_times" in figures.available_plot_types(run, manager)
+    assert "scatter" in figures.available_plot_types(run, manager)  # the built-ins come through the same hook
+    figure = figures.build(run, "RUN_TIMES", pm=manager)
+    assert list(figure.data[0].x) == [0, 1, 2, 3, 4]

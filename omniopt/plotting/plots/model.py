@@ -8,6 +8,7 @@ slices and contours (smooth, with uncertainty). Inputs are scaled to [0, 1]
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import math
 import warnings
@@ -26,7 +27,7 @@ from omniopt.plotting.prepare import (
     plot_parameters,
     trials_for_plot,
 )
-from omniopt.run_data import ParameterInfo, Run, TrialRecord
+from omniopt.run_data import ObjectiveInfo, ParameterInfo, Run, TrialRecord
 
 MIN_TRIALS = 3
 SLICE_POINTS = 60
@@ -108,6 +109,39 @@ def _fit_gp(inputs: Any, targets: Sequence[float]) -> Any:
     return model
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class FittedRun:
+    """A Gaussian process fitted to one objective, with what the plots around it need."""
+
+    objective: ObjectiveInfo
+    trials: list[TrialRecord]
+    parameters: list[ParameterInfo]
+    encoder: Encoder
+    targets: list[float]
+    model: Any
+    best: TrialRecord
+
+    def predict(self, points: Sequence[Mapping[str, Any]], with_std: bool = False) -> Any:
+        """Model mean (and standard deviation) at parameter dicts."""
+        import numpy as np
+
+        rows = np.asarray([self.encoder.row(point) for point in points])
+        return self.model.predict(rows, return_std=with_std)
+
+    def note(self) -> str:
+        return f"Gaussian process fitted on {len(self.trials)} trials; other parameters at trial {self.best.index} (best)"
+
+
+def _fit(run: Run, options: PlotOptions, plot: str, numeric_only: bool = False) -> FittedRun:
+    import numpy as np
+
+    objective = run.objective(options.objective)
+    trials, parameters, encoder = _training_data(run, options, plot, numeric_only)
+    targets = objective_values(trials, objective)
+    model = _fit_gp(np.asarray([encoder.row(t.params) for t in trials]), targets)
+    return FittedRun(objective, trials, parameters, encoder, targets, model, best_trial(trials, objective))
+
+
 def parameter_importance(run: Run, options: PlotOptions) -> Chart:
     """How much each parameter explains each objective (random forest, impurity decrease)."""
     import numpy as np
@@ -141,24 +175,18 @@ def parameter_importance(run: Run, options: PlotOptions) -> Chart:
 
 def slice_plot(run: Run, options: PlotOptions) -> Chart:
     """The fitted model along each parameter, the others held at the best trial's values."""
-    import numpy as np
-
-    objective = run.objective(options.objective)
-    trials, parameters, encoder = _training_data(run, options, "slice")
-    targets = objective_values(trials, objective)
-    model = _fit_gp(np.asarray([encoder.row(t.params) for t in trials]), targets)
-    best = best_trial(trials, objective)
+    fitted = _fit(run, options, "slice")
+    objective, trials = fitted.objective, fitted.trials
     panels = []
-    for parameter in parameters:
+    for parameter in fitted.parameters:
         observed_x, axis = parameter_axis(trials, parameter)
         if parameter.is_numeric:
-            values: list[Any] = encoder.grid(parameter, SLICE_POINTS)
+            values: list[Any] = fitted.encoder.grid(parameter, SLICE_POINTS)
             positions = values
         else:
-            values = encoder.categories[parameter.name]
+            values = fitted.encoder.categories[parameter.name]
             positions = [float(i) for i in range(len(values))]
-        rows = [encoder.row({**best.params, parameter.name: value}) for value in values]
-        mean, std = model.predict(np.asarray(rows), return_std=True)
+        mean, std = fitted.predict([{**fitted.best.params, parameter.name: v} for v in values], with_std=True)
         panels.append(
             Panel(
                 title=f"{objective.name} along {parameter.name}",
@@ -166,12 +194,12 @@ def slice_plot(run: Run, options: PlotOptions) -> Chart:
                 y=Axis(label=objective_label(objective)),
                 traces=(
                     Trace(kind="band", name="±2 std", x=positions, y=(mean - 2 * std).tolist(), y2=(mean + 2 * std).tolist(), show_legend=not panels),
-                    Trace(kind="lines", name="model", x=positions, y=mean.tolist(), colour="#1f77b4", show_legend=not panels, gid=f"model-{parameter.name}"),
+                    Trace(kind="curve" if parameter.is_numeric else "lines", name="model", x=positions, y=mean.tolist(), colour="#1f77b4", show_legend=not panels, gid=f"model-{parameter.name}"),
                     Trace(
                         kind="markers",
                         name="trials",
                         x=observed_x,
-                        y=targets,
+                        y=fitted.targets,
                         colour="#555555",
                         size=5,
                         hover=[hover_text(t, run) for t in trials],
@@ -181,32 +209,20 @@ def slice_plot(run: Run, options: PlotOptions) -> Chart:
                 ),
             )
         )
-    return Chart(
-        title=f"Model slices: {run.experiment_name}",
-        panels=tuple(panels),
-        columns=min(3, len(panels)),
-        note=f"Gaussian process fitted on {len(trials)} trials; other parameters at trial {best.index} (best)",
-    )
+    return Chart(title=f"Model slices: {run.experiment_name}", panels=tuple(panels), columns=min(3, len(panels)), note=fitted.note())
 
 
 def contour(run: Run, options: PlotOptions) -> Chart:
     """The fitted model over pairs of numeric parameters, the others at the best trial's values."""
-    import numpy as np
-
-    objective = run.objective(options.objective)
-    trials, parameters, encoder = _training_data(run, options, "contour", numeric_only=True)
-    numeric = [p for p in parameters if p.is_numeric]
+    fitted = _fit(run, options, "contour", numeric_only=True)
+    objective, trials = fitted.objective, fitted.trials
+    numeric = [p for p in fitted.parameters if p.is_numeric]
     if len(numeric) < 2:
         raise NotEnoughDataError("contour needs two numeric (range) parameters", "use slice for a single one")
-    targets = objective_values(trials, objective)
-    model = _fit_gp(np.asarray([encoder.row(t.params) for t in trials]), targets)
-    best = best_trial(trials, objective)
     panels = []
-    shown = numeric[:MAX_CONTOUR_PARAMETERS]
-    for a, b in itertools.combinations(shown, 2):
-        xs, ys = encoder.grid(a, CONTOUR_POINTS), encoder.grid(b, CONTOUR_POINTS)
-        rows = [encoder.row({**best.params, a.name: x, b.name: y}) for y in ys for x in xs]
-        mean = model.predict(np.asarray(rows)).reshape(len(ys), len(xs))
+    for a, b in itertools.combinations(numeric[:MAX_CONTOUR_PARAMETERS], 2):
+        xs, ys = fitted.encoder.grid(a, CONTOUR_POINTS), fitted.encoder.grid(b, CONTOUR_POINTS)
+        mean = fitted.predict([{**fitted.best.params, a.name: x, b.name: y} for y in ys for x in xs])
         panels.append(
             Panel(
                 title=f"{objective.name} over {a.name} and {b.name}",
@@ -217,7 +233,7 @@ def contour(run: Run, options: PlotOptions) -> Chart:
                         kind="contour",
                         x=xs,
                         y=ys,
-                        z=mean.tolist(),
+                        z=mean.reshape(len(ys), len(xs)).tolist(),
                         value_label=f"predicted {objective_label(objective)}",
                         reverse_scale=objective.minimize,
                         gid=f"contour-{a.name}-{b.name}",
@@ -237,7 +253,7 @@ def contour(run: Run, options: PlotOptions) -> Chart:
                 ),
             )
         )
-    note = f"Gaussian process fitted on {len(trials)} trials; other parameters at trial {best.index} (best)"
+    note = fitted.note()
     if len(numeric) > MAX_CONTOUR_PARAMETERS:
         note += f"; first {MAX_CONTOUR_PARAMETERS} numeric parameters (hide others with --exclude_params)"
     return Chart(title=f"Model contours: {run.experiment_name}", panels=tuple(panels), columns=min(3, len(panels)), note=note)

@@ -161,7 +161,7 @@ def scatter_hex(run: Run, options: PlotOptions) -> Chart:
             ys, y_axis = objective_values(trials, objective), Axis(label=objective_label(objective))
         else:
             ys, y_axis = parameter_axis(trials, b)
-        centres_x, centres_y, means, counts = _hex_bins(xs, ys, objective_values(trials, objective))
+        centres_x, centres_y, means, counts = _hex_bins(xs, ys, objective_values(trials, objective), x_axis, y_axis)
         return Panel(
             title=f"{y_axis.label} over {a.name}",
             x=x_axis,
@@ -183,36 +183,67 @@ def scatter_hex(run: Run, options: PlotOptions) -> Chart:
     return _pair_chart(run, options, "Parameter pairs, binned", draw)
 
 
+class _Scale:
+    """One axis of the hexagon grid: log axes are binned in log space, choice axes keep their positions."""
+
+    def __init__(self, values: Sequence[float], axis: Axis):
+        self.log = axis.log and min(values) > 0
+        self.categorical = bool(axis.ticks)
+        shown = [self.forward(v) for v in values]
+        self.low, self.span = min(shown), (max(shown) - min(shown)) or 1.0
+
+    def forward(self, value: float) -> float:
+        return math.log10(value) if self.log else value
+
+    def unit(self, value: float) -> float:
+        """Position in [0, 1] across the data."""
+        return (self.forward(value) - self.low) / self.span
+
+    def back(self, unit: float) -> float:
+        shown = self.low + unit * self.span
+        return 10**shown if self.log else shown
+
+
 def _hex_bins(
-    xs: Sequence[float], ys: Sequence[float], values: Sequence[float]
+    xs: Sequence[float], ys: Sequence[float], values: Sequence[float], x_axis: Axis, y_axis: Axis
 ) -> tuple[list[float], list[float], list[float], list[int]]:
-    """Mean value per hexagon of a pointy-top grid laid over the data's box."""
-    x_low, x_span = min(xs), (max(xs) - min(xs)) or 1.0
-    y_low, y_span = min(ys), (max(ys) - min(ys)) or 1.0
+    """Mean value per hexagon of a pointy-top grid over the data (a plain grid along choice axes)."""
+    x_scale, y_scale = _Scale(xs, x_axis), _Scale(ys, y_axis)
+    hexagonal = not (x_scale.categorical or y_scale.categorical)
     step = 1.0 / HEX_GRID
-    row_height = step * math.sqrt(3) / 2
-    bins: dict[tuple[int, int], list[float]] = {}
+    row_height = step * math.sqrt(3) / 2 if hexagonal else step
+    bins: dict[tuple[float, float], list[float]] = {}
     for x, y, value in zip(xs, ys, values):
-        u, v = (x - x_low) / x_span, (y - y_low) / y_span
-        best_key, best_distance = (0, 0), math.inf
-        # The nearest centre is in one of the two rows around v: compare both.
-        base_row = math.floor(v / row_height)
-        for row in (base_row, base_row + 1):
-            offset = step / 2 if row % 2 else 0.0
-            column = round((u - offset) / step)
-            cx, cy = column * step + offset, row * row_height
-            distance = (u - cx) ** 2 + (v - cy) ** 2
-            if distance < best_distance:
-                best_key, best_distance = (row, column), distance
-        bins.setdefault(best_key, []).append(value)
+        u, v = x_scale.unit(x), y_scale.unit(y)
+        if hexagonal:
+            centre = _nearest_hexagon(u, v, step, row_height)
+        else:
+            centre = (
+                u if x_scale.categorical else (math.floor(u / step - 1e-9) + 0.5) * step,
+                v if y_scale.categorical else (math.floor(v / step - 1e-9) + 0.5) * step,
+            )
+        bins.setdefault((round(centre[0], 9), round(centre[1], 9)), []).append(value)
     centres_x, centres_y, means, counts = [], [], [], []
-    for (row, column), members in sorted(bins.items()):
-        offset = step / 2 if row % 2 else 0.0
-        centres_x.append(x_low + (column * step + offset) * x_span)
-        centres_y.append(y_low + row * row_height * y_span)
+    for (u, v), members in sorted(bins.items()):
+        centres_x.append(x_scale.back(u))
+        centres_y.append(y_scale.back(v))
         means.append(sum(members) / len(members))
         counts.append(len(members))
     return centres_x, centres_y, means, counts
+
+
+def _nearest_hexagon(u: float, v: float, step: float, row_height: float) -> tuple[float, float]:
+    """Centre of the hexagon holding (u, v); odd rows are shifted by half a step."""
+    best, best_distance = (0.0, 0.0), math.inf
+    # The nearest centre lies in one of the two rows around v: compare both.
+    base_row = math.floor(v / row_height)
+    for row in (base_row, base_row + 1):
+        offset = step / 2 if row % 2 else 0.0
+        centre = (round((u - offset) / step) * step + offset, row * row_height)
+        distance = (u - centre[0]) ** 2 + (v - centre[1]) ** 2
+        if distance < best_distance:
+            best, best_distance = centre, distance
+    return best
 
 
 def kde(run: Run, options: PlotOptions) -> Chart:
@@ -234,7 +265,7 @@ def kde(run: Run, options: PlotOptions) -> Chart:
             grid, density = _density(xs, categorical=not parameter.is_numeric, categories=len(axis.ticks))
             traces.append(
                 Trace(
-                    kind="lines",
+                    kind="lines" if not parameter.is_numeric else "curve",
                     name=label,
                     x=grid,
                     y=density,

@@ -91,74 +91,54 @@ def time_and_exit_code(run: Run, options: PlotOptions) -> Chart:
     return Chart(title=f"Run times and exit codes: {run.experiment_name}", panels=panels, columns=2)
 
 
+#: A panel of a time series: title, y label, and per line (name, column of the row, trace kind).
+SeriesPanel = tuple[str, str, tuple[tuple[str, int, str], ...]]
+
+
+def _time_series(run: Run, title: str, rows: Sequence[Sequence[float]], panels: Sequence[SeriesPanel]) -> Chart:
+    """Columns of timestamped rows (time in column 0) as lines over minutes since the start."""
+    times = [row[0] for row in rows]
+    minutes = _minutes_since(times, _start_of(run, times))
+    drawn = []
+    for panel_title, y_label, lines in panels:
+        traces = tuple(
+            Trace(
+                kind=kind,  # type: ignore[arg-type]
+                name=name,
+                x=minutes,
+                y=[row[column] for row in rows],
+                colour=colour_of(number + len(drawn)),
+                show_legend=len(lines) > 1,
+                gid=f"series-{name.lower().replace(' ', '-')}",
+            )
+            for number, (name, column, kind) in enumerate(lines)
+        )
+        drawn.append(Panel(title=panel_title, x=Axis(label="minutes since start"), y=Axis(label=y_label), traces=traces))
+    return Chart(title=f"{title}: {run.experiment_name}", panels=tuple(drawn), columns=len(drawn))
+
+
 def worker(run: Run, options: PlotOptions) -> Chart:
     """Workers busy against workers allowed, over the run (worker_usage.csv)."""
     if not run.worker_usage:
         raise _missing(run, "worker usage", "worker_usage.csv")
-    times = [row[0] for row in run.worker_usage]
-    minutes = _minutes_since(times, _start_of(run, times))
-    return Chart(
-        title=f"Worker usage: {run.experiment_name}",
-        panels=(
-            Panel(
-                title="Workers over time",
-                x=Axis(label="minutes since start"),
-                y=Axis(label="workers"),
-                traces=(
-                    Trace(kind="step", name="allowed", x=minutes, y=[r[1] for r in run.worker_usage], colour=colour_of(0), gid="workers-allowed"),
-                    Trace(kind="step", name="running", x=minutes, y=[r[2] for r in run.worker_usage], colour=colour_of(1), gid="workers-running"),
-                ),
-            ),
-        ),
-    )
+    lines = (("allowed", 1, "step"), ("running", 2, "step"))
+    return _time_series(run, "Worker usage", run.worker_usage, [("Workers over time", "workers", lines)])
 
 
 def get_next_trials(run: Run, options: PlotOptions) -> Chart:
     """How many new points each request to the generator asked for and got."""
     if not run.next_trials:
         raise _missing(run, "generator requests", "get_next_trials.csv")
-    times = [row[0] for row in run.next_trials]
-    minutes = _minutes_since(times, _start_of(run, times))
-    return Chart(
-        title=f"Points asked from the generator: {run.experiment_name}",
-        panels=(
-            Panel(
-                title="Points requested and received",
-                x=Axis(label="minutes since start"),
-                y=Axis(label="points"),
-                traces=(
-                    Trace(kind="lines", name="requested", x=minutes, y=[r[2] for r in run.next_trials], colour=colour_of(0), gid="requested"),
-                    Trace(kind="lines", name="got", x=minutes, y=[r[1] for r in run.next_trials], colour=colour_of(1), gid="got"),
-                ),
-            ),
-        ),
-    )
+    lines = (("requested", 2, "lines"), ("got", 1, "lines"))
+    return _time_series(run, "Points asked from the generator", run.next_trials, [("Points requested and received", "points", lines)])
 
 
 def cpu_ram_usage(run: Run, options: PlotOptions) -> Chart:
     """CPU and RAM use of the main process over the run (cpu_ram_usage.csv)."""
     if not run.cpu_ram:
         raise _missing(run, "CPU/RAM measurements", "cpu_ram_usage.csv")
-    times = [row[0] for row in run.cpu_ram]
-    minutes = _minutes_since(times, _start_of(run, times))
-    return Chart(
-        title=f"CPU and RAM usage: {run.experiment_name}",
-        panels=(
-            Panel(
-                title="RAM",
-                x=Axis(label="minutes since start"),
-                y=Axis(label="RAM (MB)"),
-                traces=(Trace(kind="lines", name="RAM", x=minutes, y=[r[1] for r in run.cpu_ram], colour=colour_of(0), show_legend=False, gid="ram"),),
-            ),
-            Panel(
-                title="CPU",
-                x=Axis(label="minutes since start"),
-                y=Axis(label="CPU (%)"),
-                traces=(Trace(kind="lines", name="CPU", x=minutes, y=[r[2] for r in run.cpu_ram], colour=colour_of(1), show_legend=False, gid="cpu"),),
-            ),
-        ),
-        columns=2,
-    )
+    panels = [("RAM", "RAM (MB)", (("RAM", 1, "lines"),)), ("CPU", "CPU (%)", (("CPU", 2, "lines"),))]
+    return _time_series(run, "CPU and RAM usage", run.cpu_ram, panels)
 
 
 def gpu_usage(run: Run, options: PlotOptions) -> Chart:
