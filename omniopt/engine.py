@@ -32,7 +32,7 @@ from omniopt.model import (
     TrialJob,
     TrialOutcome,
     TrialStatus,
-    best_trial,
+    BestTracker,
     pareto_front,
 )
 from omniopt.program import fill_command
@@ -160,6 +160,7 @@ class Engine:
         self._failed_here = 0
         self._error: OmniOptError | None = None
         self._space_size = finite_size(config.search_space)
+        self._best = BestTracker(config.objectives[0])
 
     # -- setup -----------------------------------------------------------------------
     def _prepare_run_dir(self) -> Path:
@@ -176,6 +177,7 @@ class Engine:
             self._rerun = list(trial_log.unfinished)
             self._rerun_total = len(self._rerun)
             self._history_before = len(self._history)
+            self._best = BestTracker(self.config.objectives[0], self._history)
             for trial in self._history:
                 self._seen.add(self._key(trial.params))
             self._check_history_fits()
@@ -510,6 +512,7 @@ class Engine:
             outcome = dataclasses.replace(outcome, status=TrialStatus.ABANDONED, failure_reason=FailureReason.CANCELLED, failure_detail=f"run stopped ({self._stop.value})")
         trial = FinishedTrial(trial_index=job.trial_index, params=job.params, outcome=outcome, generation_node=job.generation_node)
         self._history.append(trial)
+        self._best.offer(trial)
         for sink in self._sinks:
             sink.trial_finished(trial, job)
         if outcome.status is TrialStatus.FAILED:
@@ -526,15 +529,13 @@ class Engine:
                 sink.error(message)
 
     def _progress(self) -> None:
-        objective = self.config.objectives[0]
-        best = best_trial(self._history, objective)
         self._on_progress(
             Progress(
                 done=len(self._history),
                 total=self._history_before + self._budget + self._rerun_total,
                 running=len(self._running),
                 failed=self._failed_here,
-                best=best.outcome.results[objective.name] if best else None,
+                best=self._best.value,
                 elapsed_s=time.time() - self._started,
                 phase=self._phases[min(self._phase_index, len(self._phases) - 1)].name,
             )
@@ -567,7 +568,7 @@ class Engine:
             failed=failed,
             abandoned=abandoned,
             total=len(history),
-            best=best_trial(history, objectives[0]) if len(objectives) == 1 else None,
+            best=self._best.best if len(objectives) == 1 else None,
             pareto=pareto_front(history, objectives) if len(objectives) > 1 else [],
             duration_s=time.time() - started,
             error=self._error,

@@ -279,3 +279,29 @@ def best_trial(trials: Sequence[FinishedTrial], objective: Objective) -> Finishe
         return None
     sign = 1 if objective.minimize else -1
     return min(done, key=lambda t: sign * t.outcome.results[objective.name])
+
+
+class BestTracker:
+    """The best completed trial of one objective, kept up to date in O(1) per trial."""
+
+    def __init__(self, objective: Objective, trials: Sequence[FinishedTrial] = ()):
+        self.objective = objective
+        self.best: FinishedTrial | None = None
+        for trial in trials:
+            self.offer(trial)
+
+    def offer(self, trial: FinishedTrial) -> bool:
+        """Consider a finished trial; True if it is the new best."""
+        if trial.status is not TrialStatus.COMPLETED:
+            return False
+        value = trial.outcome.results[self.objective.name]
+        if self.best is not None:
+            current = self.best.outcome.results[self.objective.name]
+            if (value >= current) if self.objective.minimize else (value <= current):
+                return False
+        self.best = trial
+        return True
+
+    @property
+    def value(self) -> float | None:
+        return None if self.best is None else self.best.outcome.results[self.objective.name]

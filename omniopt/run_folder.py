@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from omniopt.errors import ContinueError, RunDirError
-from omniopt.model import FinishedTrial, Objective, TrialJob, TrialOutcome, TrialStatus, best_trial, pareto_front
+from omniopt.model import BestTracker, FinishedTrial, Objective, TrialJob, TrialOutcome, TrialStatus, pareto_front
 from omniopt.program import format_value
 from omniopt.types import BaseResultSink, RunInfo
 
@@ -184,6 +184,7 @@ class RunFolderWriter(BaseResultSink):
         self._param_names = run.search_space.names
         self._uuid = str(run.config.get("run_uuid", ""))
         self._finished = list(history)
+        self._best = BestTracker(run.objectives[0], history)
         self._write_text("result_names.txt", "".join(f"{n}\n" for n in self._result_names))
         self._write_text("result_min_max.txt", "".join(f"{o.direction}\n" for o in self._objectives))
         self._write_text("parameters.txt", _parameters_table(run))
@@ -218,7 +219,7 @@ class RunFolderWriter(BaseResultSink):
         }
         self._append(TRIALS_LOG, json.dumps(event) + "\n")
         self._finished.append(trial)
-        if outcome.status is TrialStatus.COMPLETED and len(self._objectives) == 1:
+        if self._best.offer(trial) and len(self._objectives) == 1:
             self._write_best()
 
     def workers_changed(self, when: float, running: int, capacity: int) -> None:
@@ -337,7 +338,7 @@ class RunFolderWriter(BaseResultSink):
         ]
 
     def _write_best(self) -> None:
-        best = best_trial(self._finished, self._objectives[0])
+        best = self._best.best
         if best is None:
             return
         rows = [("trial_index", str(best.trial_index))]

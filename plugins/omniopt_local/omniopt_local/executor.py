@@ -1,11 +1,14 @@
-"""The local executor: one thread per running trial, each waiting on its process.
+"""The local executor: a fixed set of slot threads, each running one trial at a time.
 
 The program contract (command, logs, results, timeout) is the core's
-``TrialProcess``; this module only decides how many run at once.
+``TrialProcess``; this module only decides how many run at once. Slot threads
+are started once and fed through a queue: starting a thread per trial cost
+more than running a trivial trial.
 """
 
 from __future__ import annotations
 
+import queue
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -14,6 +17,8 @@ from omniopt.model import FailureReason, TrialJob
 from omniopt.trial_runner import TrialProcess
 from omniopt.types import ExecutorContext
 
+_STOP = None  # queue sentinel: a slot thread ends
+
 
 class LocalExecutor:
     """Runs up to ``num_parallel_jobs`` trials at once on this machine."""
@@ -21,6 +26,7 @@ class LocalExecutor:
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._running: dict[int, TrialProcess] = {}
+        self._queue: queue.SimpleQueue[TrialProcess | None] = queue.SimpleQueue()
         self._threads: list[threading.Thread] = []
 
     def open(self, context: ExecutorContext) -> None:
@@ -36,19 +42,21 @@ class LocalExecutor:
 
     def submit(self, job: TrialJob) -> dict[str, Any]:
         process = TrialProcess(job, workdir=self._workdir, max_output_bytes=self._max_output)
-        thread = threading.Thread(target=self._run, args=(process,), name=f"trial-{job.trial_index}", daemon=True)
         with self._lock:
             self._running[job.trial_index] = process
-            self._threads = [t for t in self._threads if t.is_alive()]
-            self._threads.append(thread)
-        thread.start()
+            if len(self._threads) < min(len(self._running), self._slots):
+                thread = threading.Thread(target=self._slot, name=f"slot-{len(self._threads)}", daemon=True)
+                self._threads.append(thread)
+                thread.start()
+        self._queue.put(process)
         return {"executor": "local"}
 
-    def _run(self, process: TrialProcess) -> None:
-        outcome = process.run()
-        with self._lock:
-            self._running.pop(process.job.trial_index, None)
-        self._context.report(outcome)
+    def _slot(self) -> None:
+        while (process := self._queue.get()) is not _STOP:
+            outcome = process.run()
+            with self._lock:
+                self._running.pop(process.job.trial_index, None)
+            self._context.report(outcome)
 
     def reattach(self, job: TrialJob, handle: Mapping[str, Any]) -> bool:
         """A local trial dies with the omniopt process that started it: run it again."""
@@ -62,5 +70,7 @@ class LocalExecutor:
 
     def close(self) -> None:
         self.cancel_all()
-        for thread in list(self._threads):
+        for _ in self._threads:
+            self._queue.put(_STOP)
+        for thread in self._threads:
             thread.join(timeout=10)
