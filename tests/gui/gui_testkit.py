@@ -152,9 +152,17 @@ def expected_value(spec: dict[str, Any], value: Any) -> Any:
 
 
 # -- the page ------------------------------------------------------------------------
+def reveal(page: Any, selector: str) -> None:
+    """Unfolds the plugin section holding a control, as a user clicks its heading."""
+    if not page.is_visible(selector):
+        owner = page.eval_on_selector(selector, "n => n.closest('details').getAttribute('data-owner')")
+        page.click(f'details[data-owner="{owner}"] > summary')
+
+
 def fill_generic(page: Any, schema: dict[str, Any], values: dict[str, Any]) -> None:
     for name, value in values.items():
         selector = f"#in-{name}"
+        reveal(page, selector)
         kind = page.eval_on_selector(selector, "n => n.tagName.toLowerCase() + ':' + (n.type || '')")
         if kind == "input:checkbox":
             page.set_checked(selector, bool(value))

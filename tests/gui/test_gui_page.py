@@ -33,6 +33,8 @@ def test_slurm_fields_and_sbatch_script_appear_only_with_the_slurm_plugin(open_p
     assert bare.query_selector("#sbatch-block") is None
 
     page = open_page(installed_site.url)
+    assert not page.is_visible("#in-partition")  # folded until Slurm is chosen or one of its fields is set
+    page.select_option("#in-executor", "slurm")
     assert page.is_visible("#in-partition")
     assert "Slurm partition" in page.text_content("#help-partition")
     _fill_small(page)
@@ -56,6 +58,7 @@ def test_a_third_party_executor_shows_its_options_with_help_limits_and_choices(o
     heading = page.text_content("#section-executor-docker-title")
     assert heading == "Executor: docker"
     assert page.text_content("#help-docker_cpus") == "CPUs per container. Default: 2. From 1 to 64."
+    kit.reveal(page, "#in-docker_cpus")
     options = page.eval_on_selector_all("#in-docker_network option", "os => os.map(o => o.value)")
     assert options == ["bridge", "host", "none"]
     assert page.is_checked("#in-docker_keep")
@@ -63,6 +66,15 @@ def test_a_third_party_executor_shows_its_options_with_help_limits_and_choices(o
     assert page.text_content("#err-docker_cpus") == "must be at least 1"
     assert page.get_attribute("#in-docker_cpus", "aria-invalid") == "true"
     assert "--docker_cpus: must be at least 1" in kit.problems(page)
+    page.click('details[data-owner="executor:docker"] > summary')  # fold it away again
+    assert not page.is_visible("#in-docker_cpus")
+    page.click("#problems button:text('--docker_cpus: must be at least 1')")
+    assert page.evaluate("document.activeElement.id") == "in-docker_cpus"
+    _settle(page)
+    reopened = page.context.new_page()
+    reopened.goto(page.url)
+    assert reopened.is_visible("#in-docker_cpus")  # a link with a value set shows its section
+    reopened.close()
     page.uncheck("#in-docker_keep")
     assert "--docker_keep=false" in kit.output(page, "command")
     assert page.query_selector("#sbatch-block") is None

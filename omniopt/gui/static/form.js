@@ -286,16 +286,54 @@
     }
   }
 
+  /** Whether a plugin's section matters for this form: its executor or generator is
+   *  chosen, or one of its fields holds a value other than the default. */
+  function relevant(section, state, schema) {
+    var defaults = OG.state.defaultState(schema).values;
+    var owner = section.owner.split(":");
+    if (owner[0] === "executor" && owner[1] === state.values.executor) return true;
+    if (owner[0] === "generator" && OG.validate.usedGenerators(state, schema).some(function (g) {
+      return g.toLowerCase() === owner[1].toLowerCase();
+    })) return true;
+    return section.fields.some(function (name) { return state.values[name] !== defaults[name]; });
+  }
+
+  /** Core sections are always open; a plugin's section is a <details>, open when relevant. */
   function sectionNode(section, state, schema) {
     var id = "section-" + section.id.replace(/[^A-Za-z0-9_-]/g, "-");
-    var node = h("section", { class: "section", id: id, "aria-labelledby": id + "-title", "data-owner": section.owner },
-      h("h2", { id: id + "-title", text: section.title }));
+    var heading = h("h2", { id: id + "-title", text: section.title });
+    var node;
+    if (section.owner === "core") {
+      node = h("section", { class: "section", id: id, "aria-labelledby": id + "-title", "data-owner": section.owner }, heading);
+    } else {
+      var count = section.fields.length === 1 ? "1 option" : section.fields.length + " options";
+      node = h("details", { class: "section plugin", id: id, "data-owner": section.owner, open: relevant(section, state, schema) },
+        h("summary", {}, heading, h("span", { class: "count", text: count })));
+    }
     var from = section.owner === "core" || /^gui:/.test(section.owner) ? "" : "From the plugin " + section.owner + (section.description ? ": " : ".");
     if (from || section.description) node.appendChild(h("p", { class: "owner", text: from + section.description }));
     var grid = h("div", { class: "fields" });
     section.fields.forEach(function (name) { grid.appendChild(field(schema.fields[name], state, schema)); });
     node.appendChild(grid);
     return node;
+  }
+
+  /** Opens the sections that became relevant (a chosen executor or generator). */
+  function openRelevant() {
+    var schema = OG.form.schema;
+    schema.sections.forEach(function (section) {
+      var node = document.querySelector('details[data-owner="' + section.owner + '"]');
+      if (node && !node.open && relevant(section, OG.form.state, schema)) node.open = true;
+    });
+  }
+
+  /** Focuses a control, opening its section first if it is folded away. */
+  function reveal(id) {
+    var node = document.getElementById(id);
+    if (!node) return;
+    var folded = node.closest("details");
+    if (folded) folded.open = true;
+    node.focus();
   }
 
   // -- binding --------------------------------------------------------------------
@@ -317,6 +355,7 @@
       var again = document.getElementById(node.id);
       if (again) again.focus();
     }
+    if (event.type === "change" && /^values\.(executor|model|generation_strategy)$/.test(path)) openRelevant();
     OG.form.onChange(event.type === "change");
   }
 
@@ -390,5 +429,5 @@
     }
   }
 
-  OG.form = { h: h, render: render, showProblems: showProblems, showGenerator: showGenerator, humanize: humanize };
+  OG.form = { h: h, render: render, showProblems: showProblems, showGenerator: showGenerator, reveal: reveal };
 })(window.OmniOptGui = window.OmniOptGui || {});

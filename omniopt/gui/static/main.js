@@ -201,8 +201,7 @@
       b.addEventListener("click", function () { copyText(b.getAttribute("data-copy"), b); });
     });
     byId("problems").addEventListener("click", function (e) {
-      var target = e.target.getAttribute && byId(e.target.getAttribute("data-focus"));
-      if (target) target.focus();
+      if (e.target.getAttribute && e.target.getAttribute("data-focus")) OG.form.reveal(e.target.getAttribute("data-focus"));
     });
     byId("download-yaml").addEventListener("click", download);
     byId("load").addEventListener("click", function () { byId("config-file").click(); });

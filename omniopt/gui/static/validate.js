@@ -268,6 +268,7 @@
     programCheck: programCheck,
     constraintError: constraintError,
     findGenerator: findGenerator,
+    usedGenerators: usedGenerators,
     validate: validate,
   };
 })(window.OmniOptGui = window.OmniOptGui || {});
