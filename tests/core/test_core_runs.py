@@ -16,7 +16,7 @@ def test_a_slot_is_refilled_as_soon_as_any_trial_ends(omniopt):
     args = base_args(
         "refill", f"python3 {SLEEPY} %(t)",
         "--parameter", "t", "choice", "3,0.2,0.21,0.22,0.23,0.24,0.25,0.26,0.27",
-        "--model=FACTORIAL", "--max_eval=9", "--num_parallel_jobs=3",
+        "--model=FACTORIAL", "--num_random_steps=0", "--max_eval=9", "--num_parallel_jobs=3",
     )
     omniopt(*args, check=0)
     rows = omniopt.rows(omniopt.run_dir("refill"))
