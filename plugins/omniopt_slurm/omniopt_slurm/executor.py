@@ -120,6 +120,7 @@ class SlurmExecutor:
             handles.append({
                 "executor": "slurm",
                 "slurm_job_id": job.job_id,
+                "slurm_job_name": job.name,
                 "submit": self._submitter.name,
                 "trial_dir": submission.files.trial_dir,
                 "outcome_file": submission.files.outcome_json,
@@ -155,11 +156,15 @@ class SlurmExecutor:
         known = os.path.exists(files.outcome_json)
         if not known:
             try:
-                known = job_id in slurm_cli.queue_states([job_id]) or (
-                    self._accounting and job_id in slurm_cli.accounted_states([job_id]))
+                facts = slurm_cli.queue_states([job_id]).get(job_id)
+                if facts is None and self._accounting:
+                    facts = slurm_cli.accounted_states([job_id]).get(job_id)
             except SlurmCommandError as exc:
                 log.warning("cannot look up Slurm job %s: %s", job_id, exc.message)
                 return False
+            # A job id of a cluster whose numbering started over belongs to someone else.
+            expected = str(handle.get("slurm_job_name") or "")
+            known = facts is not None and (not expected or facts.name == expected)
         if known:
             self._track(tracked)
         return known

@@ -37,6 +37,7 @@ class JobFacts:
     end_time: float | None = None
     exit_code: str = ""
     reason: str = ""
+    name: str = ""
 
     @property
     def queue_time(self) -> float | None:
@@ -113,16 +114,16 @@ def _base_state(state: str) -> str:
 
 
 def _facts_by_id(stdout: str, last_field: str) -> dict[str, JobFacts]:
-    """Rows ``id|state|node|submit|start|end|<last_field>`` (squeue and sacct print the same shape)."""
+    """Rows ``id|state|node|submit|start|end|<last_field>|name`` (squeue and sacct print the same shape)."""
     facts = {}
     for line in stdout.splitlines():
-        parts = line.strip().split("|")
-        if len(parts) != 7:
+        parts = line.strip().split("|", 7)
+        if len(parts) != 8:
             continue
-        job_id, state, node, submit, start, end, last = parts
+        job_id, state, node, submit, start, end, last, name = parts
         facts[job_id] = JobFacts(job_id=job_id, state=_base_state(state), node=node,
                                  submit_time=_parse_time(submit), start_time=_parse_time(start),
-                                 end_time=_parse_time(end), **{last_field: last})
+                                 end_time=_parse_time(end), name=name, **{last_field: last})
     return facts
 
 
@@ -133,7 +134,7 @@ def queue_states(job_ids: Iterable[str]) -> dict[str, JobFacts]:
         return {}
     # --array: one line per array task, pending ones too
     proc = run(["squeue", "--noheader", "--array", "--states=all", "--jobs=" + ",".join(ids),
-                "--format=%i|%T|%N|%V|%S|%e|%r"], check=False)
+                "--format=%i|%T|%N|%V|%S|%e|%r|%j"], check=False)
     if proc.returncode != 0:
         if "Invalid job id" in proc.stderr:  # every id is unknown to the controller
             return {}
@@ -148,7 +149,7 @@ def accounted_states(job_ids: Iterable[str]) -> dict[str, JobFacts]:
     if not ids:
         return {}
     proc = run(["sacct", "--noheader", "--parsable2", "--allocations", "--jobs=" + ",".join(ids),
-                "--format=JobID,State,NodeList,Submit,Start,End,ExitCode"], check=False)
+                "--format=JobID,State,NodeList,Submit,Start,End,ExitCode,JobName"], check=False)
     return _facts_by_id(proc.stdout, "exit_code") if proc.returncode == 0 else {}
 
 

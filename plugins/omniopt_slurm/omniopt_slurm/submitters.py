@@ -50,9 +50,10 @@ class Submission:
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class Submitted:
-    """A job Slurm accepted: its id and the file that gets its own output."""
+    """A job Slurm accepted: its id, its name and the file that gets its own output."""
 
     job_id: str
+    name: str
     log: str
 
 
@@ -89,7 +90,7 @@ class SbatchSubmitter:
             script = os.path.join(files.trial_dir, "slurm_job.sh")
             Path(script).write_text(text, encoding="utf-8")
             job_id = slurm_cli.sbatch(script)
-            return [Submitted(job_id, os.path.join(files.trial_dir, f"slurm-{job_id}.out"))]
+            return [Submitted(job_id, first.job_name, os.path.join(files.trial_dir, f"slurm-{job_id}.out"))]
         indexes = [s.job.trial_index for s in submissions]
         os.makedirs(array_dir, exist_ok=True)
         setup, command = jobscript.array_task_lines([s.files.trial_dir for s in submissions])
@@ -103,7 +104,7 @@ class SbatchSubmitter:
         script = os.path.join(array_dir, f"trials_{indexes[0]}-{indexes[-1]}.sh")
         Path(script).write_text(text, encoding="utf-8")
         array_id = slurm_cli.sbatch(script)
-        return [Submitted(f"{array_id}_{k}", os.path.join(array_dir, f"slurm-{array_id}_{k}.out"))
+        return [Submitted(f"{array_id}_{k}", _job_name(submissions), os.path.join(array_dir, f"slurm-{array_id}_{k}.out"))
                 for k in range(len(submissions))]
 
 
@@ -141,7 +142,7 @@ class SubmititSubmitter:
                                    for s in submissions]
         except submitit.core.utils.FailedJobError as exc:
             raise slurm_cli.submit_error(str(exc) or captured.getvalue()) from None
-        return [Submitted(str(h.job_id), str(h.paths.stdout)) for h in handles]
+        return [Submitted(str(h.job_id), _job_name(submissions), str(h.paths.stdout)) for h in handles]
 
 
 def _job_name(submissions: Sequence[Submission]) -> str:

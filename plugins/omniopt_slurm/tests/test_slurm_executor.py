@@ -127,14 +127,17 @@ def test_cancel_all_leaves_no_job_in_the_queue(tmp_path, reports, kind):
 @pytest.mark.parametrize("kind", SUBMIT_WAYS)
 def test_reattach_finds_running_and_finished_jobs_of_a_dead_process(tmp_path, reports, kind):
     first, _ = open_executor(tmp_path, lambda outcome: None, kind)
-    running, finished = first.submit_batch([trial(tmp_path, 0, "sleep 3; echo RESULT: 7"),
+    running, finished = first.submit_batch([trial(tmp_path, 0, "sleep 5; echo RESULT: 7"),
                                             trial(tmp_path, 1, "echo RESULT: 8")])  # two tasks of an array
     first.close()  # the process "died": nobody cancels, nobody reports
     wait_for(lambda: (tmp_path / "single_runs/1/outcome.json").exists(), 30, "trial 1 to finish")
 
     second, _ = open_executor(tmp_path, reports, kind)
     try:
-        assert second.reattach(trial(tmp_path, 0, "sleep 3; echo RESULT: 7"), running)
+        # the same job id under another name: a cluster whose numbering started over
+        assert not second.reattach(trial(tmp_path, 0, "sleep 5; echo RESULT: 7"),
+                                   {**running, "slurm_job_name": "someone_else"})
+        assert second.reattach(trial(tmp_path, 0, "sleep 5; echo RESULT: 7"), running)
         assert second.reattach(trial(tmp_path, 1, "echo RESULT: 8"), finished)
         assert not second.reattach(trial(tmp_path, 2, "true"), {"slurm_job_id": "99999999",
                                                                "trial_dir": str(tmp_path / "none")})
