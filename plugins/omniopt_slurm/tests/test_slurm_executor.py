@@ -157,14 +157,18 @@ def test_slurm_time_limit_becomes_a_timeout(slurm_timeout_probe):
 test_slurm_time_limit_becomes_a_timeout = pytest.mark.after_accounting(test_slurm_time_limit_becomes_a_timeout)
 
 
-def test_submission_goes_to_the_partition_asked_for(tmp_path, reports):
+def test_resources_srun_and_signal_reach_the_job(tmp_path, reports):
     partition = subprocess.run(["sinfo", "--noheader", "--format=%R"], capture_output=True, text=True).stdout.split()[0]
-    executor, _ = open_executor(tmp_path, reports, "sbatch", partition=partition, mem_gb=0.1, cpus_per_task=1)
+    executor, _ = open_executor(tmp_path, reports, "sbatch", partition=partition, mem_gb=0.1, cpus_per_task=1,
+                                slurm_use_srun=True, slurm_signal_delay_s=30)
     try:
-        handle = executor.submit(trial(tmp_path, 0, "echo RESULT: 1"))
+        executor.submit(trial(tmp_path, 0, 'echo "RESULT: $SLURM_STEP_ID"'))
         reports.wait(1)
     finally:
         executor.close()
     script = (tmp_path / "single_runs/0/slurm_job.sh").read_text()
-    assert f"#SBATCH --partition={partition}" in script and "#SBATCH --mem=103M" in script
-    assert reports.outcomes[0].status is TrialStatus.COMPLETED, handle
+    for line in (f"#SBATCH --partition={partition}", "#SBATCH --mem=103M", "#SBATCH --cpus-per-task=1",
+                 "#SBATCH --signal=USR1@30", "exec srun --ntasks=1 --nodes=1 "):
+        assert line in script
+    outcome = reports.outcomes[0]
+    assert outcome.status is TrialStatus.COMPLETED and outcome.results == {"RESULT": 0.0}  # ran as step 0 under srun
