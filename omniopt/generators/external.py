@@ -188,12 +188,8 @@ def _typed(param, value: Any, where: Path):
     assert isinstance(param, RangeParameter)
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
         raise ExternalGeneratorError(f"{where}: {name}={value!r} is not a number", f"{name} is a {param.value_type} range")
-    if param.value_type == "int":
-        if float(value) != int(value):
-            raise ExternalGeneratorError(f"{where}: {name}={value!r} is not a whole number", f"{name} is an int range")
-        value = int(value)
-    else:
-        value = float(value)
+    if param.value_type == "int" and float(value) != int(value):
+        raise ExternalGeneratorError(f"{where}: {name}={value!r} is not a whole number", f"{name} is an int range")
     if not param.low <= value <= param.high:
         raise ExternalGeneratorError(f"{where}: {name}={value!r} is outside [{param.low:g}, {param.high:g}]", "propose values inside the range")
-    return value
+    return int(value) if param.value_type == "int" else float(value)
