@@ -31,8 +31,11 @@ from omniopt_slurm.submitters import SUBMITTERS, Submission, Submitter, TrialFil
 
 log = logging.getLogger(__name__)
 
-#: How often outcome files are looked at, and the controller asked.
+#: How often outcome files are looked at, and the controller asked. Many jobs
+#: are looked at less often (a shared file system pays for every stat).
 FILE_POLL_S = 0.1
+FILES_PER_POLL = 50
+MAX_FILE_POLL_S = 2.0
 QUEUE_POLL_S = 1.0
 #: A job Slurm no longer knows is declared gone only after this many queue polls
 #: (right after a controller restart it may briefly be missing).
@@ -220,7 +223,7 @@ class SlurmExecutor:
                     self._check(t, now)
             except Exception:  # the watcher must outlive one bad poll
                 log.exception("watching Slurm jobs failed; retrying")
-            self._stop.wait(FILE_POLL_S)
+            self._stop.wait(min(FILE_POLL_S * max(1, len(tracked) // FILES_PER_POLL), MAX_FILE_POLL_S))
 
     def _refresh_states(self, tracked: list[_Tracked]) -> None:
         ids = [t.job_id for t in tracked]
