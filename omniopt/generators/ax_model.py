@@ -38,12 +38,15 @@ class AxModelGenerator:
     """Proposes points with one Ax generator node; learns every finished trial."""
 
     def __init__(self, context: GeneratorContext, generator_name: str, generator_kwargs: dict[str, Any] | None = None):
-        from ax.adapter.registry import Generators
-        from ax.api.client import Client
-        from ax.generation_strategy.generation_node import GenerationNode
-        from ax.generation_strategy.generation_strategy import GenerationStrategy
-        from ax.generation_strategy.generator_spec import GeneratorSpec
-
+        logging.disable(logging.INFO)  # Ax logs at INFO while it is imported
+        try:
+            from ax.adapter.registry import Generators
+            from ax.api.client import Client
+            from ax.generation_strategy.generation_node import GenerationNode
+            from ax.generation_strategy.generation_strategy import GenerationStrategy
+            from ax.generation_strategy.generator_spec import GeneratorSpec
+        finally:
+            logging.disable(logging.NOTSET)
         _quiet_ax()
 
         self._space = context.search_space
