@@ -336,10 +336,10 @@ class Engine:
             if handle and executor.reattach(job, handle):
                 self._running[job.trial_index] = (job, time.time())
                 continue
-            while executor.free_slots() <= 0:
+            while self._free_slots(executor) <= 0:
                 kind, payload = self._events.get()
                 self._handle(kind, payload, executor)
-            self._submit(executor, job)
+            self._submit(executor, [job])
         self._rerun = []
 
     def _job(self, index: int, params: Params, node: str) -> TrialJob:
@@ -354,32 +354,44 @@ class Engine:
             generation_node=node,
         )
 
-    def _fill_slots(self, executor: Executor) -> None:
-        changed = False
-        while self._candidates and self._submitted < self._budget and executor.free_slots() > 0:
-            params, node = self._candidates.popleft()
-            index = self._next_index
-            self._next_index += 1
-            self._submitted += 1
-            try:
-                self._submit(executor, self._job(index, params, node))
-            except OmniOptError as exc:
-                # A submission the backend refuses (bad partition...) would fail for every trial.
-                self._error = exc
-                self._note_error(exc.one_line())
-                self._stop = StopReason.SUBMIT_ERROR
-                self._candidates.clear()
-                return
-            changed = True
-        if changed:
-            self._report_workers()
+    def _free_slots(self, executor: Executor) -> int:
+        # The executor frees a slot when it reports; the outcome may still wait
+        # in the event queue, so the engine's own count bounds it too.
+        return min(executor.free_slots(), self._capacity - len(self._running))
 
-    def _submit(self, executor: Executor, job: TrialJob) -> None:
+    def _fill_slots(self, executor: Executor) -> None:
+        count = min(len(self._candidates), self._budget - self._submitted, self._free_slots(executor))
+        if count <= 0:
+            return
+        jobs = []
+        for _ in range(count):
+            params, node = self._candidates.popleft()
+            jobs.append(self._job(self._next_index, params, node))
+            self._next_index += 1
+        self._submitted += count
+        try:
+            self._submit(executor, jobs)
+        except OmniOptError as exc:
+            # A submission the backend refuses (bad partition...) would fail for every trial.
+            self._error = exc
+            self._note_error(exc.one_line())
+            self._stop = StopReason.SUBMIT_ERROR
+            self._candidates.clear()
+            return
+        self._report_workers()
+
+    def _submit(self, executor: Executor, jobs: list[TrialJob]) -> None:
+        """Submit trials; one call for all of them where the executor can batch."""
         submit_time = time.time()
-        handle = executor.submit(job)
-        self._running[job.trial_index] = (job, submit_time)
-        for sink in self._sinks:
-            sink.trial_started(job, handle)
+        submit_batch = getattr(executor, "submit_batch", None)
+        if submit_batch is not None and len(jobs) > 1:
+            handles = submit_batch(jobs)
+        else:
+            handles = [executor.submit(job) for job in jobs]
+        for job, handle in zip(jobs, handles):
+            self._running[job.trial_index] = (job, submit_time)
+            for sink in self._sinks:
+                sink.trial_started(job, handle)
 
     def _report_workers(self) -> None:
         now = time.time()

@@ -17,6 +17,8 @@ class ExitCode(enum.IntEnum):
     USAGE = 2
     BAD_PARAMETERS = 19
     RUN_DIR_UNUSABLE = 31
+    SUBMIT_REFUSED = 32
+    EXECUTOR_UNAVAILABLE = 33
     SEARCH_SPACE_EXHAUSTED = 87
     MAX_FAILED_JOBS = 88
     ALL_TRIALS_FAILED = 89
@@ -35,6 +37,8 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.USAGE: "wrong command line or config file (unknown flag, bad value)",
     ExitCode.BAD_PARAMETERS: "bad parameters or constraints (bounds, names, placeholders)",
     ExitCode.RUN_DIR_UNUSABLE: "the run folder cannot be created or written",
+    ExitCode.SUBMIT_REFUSED: "the cluster refused a job (partition, memory, time, account)",
+    ExitCode.EXECUTOR_UNAVAILABLE: "the backend's commands are missing or its controller does not answer",
     ExitCode.SEARCH_SPACE_EXHAUSTED: "the search space is exhausted: no new point could be generated",
     ExitCode.MAX_FAILED_JOBS: "--max_failed_jobs was reached",
     ExitCode.ALL_TRIALS_FAILED: "every trial failed",

@@ -104,7 +104,9 @@ class Executor(Protocol):
     """Decides where and when a trial's command runs; the core runs and reads it.
 
     ``submit`` returns a JSON-able handle that is kept in the run folder so a
-    continued run can ``reattach`` to trials still running elsewhere.
+    continued run can ``reattach`` to trials still running elsewhere. An
+    executor may also offer ``submit_batch(jobs) -> list[handle]`` (all or
+    none) to start several trials in one go, e.g. as one Slurm job array.
     """
 
     def open(self, context: ExecutorContext) -> None: ...
