@@ -132,7 +132,7 @@ def generic_values(schema: dict[str, Any], overrides: dict[str, Any]) -> dict[st
         elif spec["type"] in ("int", "float"):
             values[name] = _number_text(spec, 3 if spec["type"] == "int" else 0.75)
         elif spec["type"] == "list":
-            values[name] = "a:b c:d"
+            values[name] = "a:b\nc d:e"
         else:
             values[name] = "value of " + name
     return values
@@ -147,7 +147,7 @@ def expected_value(spec: dict[str, Any], value: Any) -> Any:
     if spec["type"] == "float":
         return float(value)
     if spec["type"] == "list":
-        return str(value).split()
+        return str(value).splitlines()
     return str(value)
 
 

@@ -207,7 +207,7 @@ def test_the_yaml_output_loads_back_into_the_form(open_page, third_party_site, t
     kit.fill_parameters(page, kit.PARAMETERS)
     kit.fill_objectives(page, kit.OBJECTIVES)
     kit.fill_constraints(page, kit.CONSTRAINTS)
-    kit.fill_generic(page, third_party_site.schema, {"docker_memory_gb": "1", "docker_keep": False, "docker_volumes": "/a:/b /c:/d",
+    kit.fill_generic(page, third_party_site.schema, {"docker_memory_gb": "1", "docker_keep": False, "docker_volumes": "/a:/b\n/c d:/d",
                                                      "docker_network": "host", "executor": "docker"})
     path = tmp_path / "page.yaml"
     path.write_text(kit.output(page, "yaml"), encoding="utf-8")

@@ -14,7 +14,7 @@ def _overrides(site: kit.Site, tmp_path) -> dict:
     """Values a generic guess would get wrong: paths, generator and executor names."""
     names = [g["name"] for g in site.schema["generators"]]
     overrides = {
-        "plugin": " ".join(e for e in site.env.get("OMNIOPT_PLUGINS", "").split(",") if e) or "omniopt.builtin.gui",
+        "plugin": "\n".join(e for e in site.env.get("OMNIOPT_PLUGINS", "").split(",") if e) or "omniopt.builtin.gui",
         "workdir": str(tmp_path),
         "run_dir": str(tmp_path / "my runs"),
         "experiment_name": "round_trip",

@@ -82,10 +82,11 @@
       var options = spec.choices.map(function (c) { return { value: c, label: c }; });
       if (!spec.required && (spec.default === null || spec.default === undefined)) options.unshift({ value: "", label: "(not set)" });
       control = select(common, options, value);
-    } else if (spec.repeat) {
-      common.rows = 3;
+    } else if (spec.type === "list") {
+      common.rows = 2;
       common.value = value;
-      common.placeholder = "one " + spec.flag + " per line";
+      common.spellcheck = "false";
+      common.placeholder = spec.repeat ? "one " + spec.flag + " per line" : "one " + (spec.metavar || "value") + " per line";
       control = h("textarea", common);
     } else {
       common.type = "text";
@@ -94,8 +95,7 @@
       common.spellcheck = "false";
       if (spec.type === "int") common.inputmode = "numeric";
       if (spec.type === "float") common.inputmode = "decimal";
-      if (spec.type === "list") common.placeholder = spec.metavar ? spec.metavar + " ..." : "values separated by spaces";
-      else if (spec.metavar) common.placeholder = spec.metavar;
+      if (spec.metavar) common.placeholder = spec.metavar;
       control = h("input", common);
     }
     return h("div", { class: "field", "data-field": name }, label(spec, id), control, slots(name));

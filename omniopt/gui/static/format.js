@@ -109,8 +109,14 @@
     return o.name.trim() + "=" + o.direction;
   }
 
+  /** Words of one line (one occurrence of a repeatable option). */
   function listTokens(raw) {
     return String(raw).trim() ? String(raw).trim().split(/\s+/) : [];
+  }
+
+  /** Values of a list option: one per line, so that a value may hold spaces. */
+  function listItems(raw) {
+    return String(raw).split("\n").map(function (v) { return v.trim(); }).filter(Boolean);
   }
 
   function sameList(a, b) {
@@ -121,7 +127,8 @@
   function differsFromDefault(spec, raw) {
     var d = spec.default;
     if (spec.type === "bool") return Boolean(raw) !== Boolean(d);
-    if (spec.type === "list") return !sameList(listTokens(raw), Array.isArray(d) ? d : []);
+    if (spec.repeat) return listItems(raw).length > 0;
+    if (spec.type === "list") return !sameList(listItems(raw), Array.isArray(d) ? d : []);
     var text = String(raw).trim();
     if (text === "") return false;
     if (d === null || d === undefined) return true;
@@ -187,7 +194,7 @@
       };
     }
     if (spec.type === "list") {
-      var tokens = listTokens(raw);
+      var tokens = listItems(raw);
       if (!tokens.length) return null;
       return { spec: spec, tokens: tokens, items: tokens.map(function (t) { return { kind: "str", value: t }; }) };
     }
@@ -265,7 +272,6 @@
     cliDecodes: cliDecodes,
     parameterTokens: parameterTokens,
     objectiveText: objectiveText,
-    listTokens: listTokens,
     buildCommand: buildCommand,
     buildYaml: buildYaml,
     buildSbatch: buildSbatch,

@@ -18,7 +18,7 @@
   function genericDefault(spec) {
     if (spec.type === "bool") return Boolean(spec.default);
     if (spec.repeat) return "";
-    if (spec.type === "list") return Array.isArray(spec.default) ? spec.default.join(" ") : "";
+    if (spec.type === "list") return Array.isArray(spec.default) ? spec.default.join("\n") : "";
     return spec.default === null || spec.default === undefined ? "" : String(spec.default);
   }
 
@@ -170,8 +170,8 @@
         });
       } else if (spec.type === "bool") {
         state.values[name] = value === true || /^(true|1|yes|on)$/i.test(textOf(value));
-      } else if (spec.repeat) {
-        state.values[name] = [].concat(value || []).map(textOf).join("\n");
+      } else if (spec.repeat || spec.type === "list") {
+        state.values[name] = [].concat(value === null || value === undefined ? [] : value).map(textOf).join("\n");
       } else {
         state.values[name] = textOf(value);
       }
