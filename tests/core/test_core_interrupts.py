@@ -129,3 +129,13 @@ def test_continue_needs_only_the_folder(omniopt):
     omniopt(*base_args("short", "echo RESULT: %(x)", "--model=SOBOL", "--max_eval=2", "--parameter", "x", "range", "0", "1")).check_returncode()
     omniopt(f"--continue_previous_job={omniopt.run_dir('short')}", "--max_eval=2", check=0)
     assert len(omniopt.rows(omniopt.run_dir("short", 1))) == 4
+
+
+def test_time_limit_bounds_the_whole_run(omniopt):
+    started = time.time()
+    result = omniopt(*sleepy_args("timed", "--max_eval=40", "--time=0.1"), timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert time.time() - started < 60
+    assert "--time limit" in result.stdout
+    rows = omniopt.rows(omniopt.run_dir("timed"))
+    assert len(rows) < 40
