@@ -337,3 +337,28 @@ def test_served_page_copies_the_command_to_the_clipboard(browser, third_party_si
         context.close()
         server.close()
     assert errors == []
+
+
+CONFIG_TEXTS = [
+    ("a.yaml", "experiment_name: demo   # a comment\nmax_eval: 10\nworker_timeout: 0.5\nseed: ~\n"
+               "run_program: 'echo ''%(x)'' # not a comment'\nresult_names: [A=min, \"B=max\"]\n"
+               "parameter:\n  - [x, range, -1.5, 1e3, float, true]\n  - param: [c, choice, \"a,b\"]\n  - y fixed 3\n"
+               "force_local_execution: yes\nexperiment_constraints:\n- x >= 0\n"),
+    ("b.yaml", "---\nrun_program: |\n  python3 t.py \\\n    --x %(x)\nexperiment_name: \"q\\\"uote\"\n"),
+    ("c.toml", "experiment_name = 'lit'\nmax_eval = 20 # twenty\nrun_program = \"\"\"\necho %(x)\n\"\"\"\n"
+               "result_names = [\n  \"A=min\",\n  \"B=max\",\n]\n[[parameter]]\nparam = [\"x\", \"range\", -100, 10, \"int\"]\n"),
+    ("d.json", '{"experiment_name": "j", "parameter": [["x", "range", 0, 1]], "seed": null}'),
+]
+
+
+@pytest.mark.parametrize("name,text", CONFIG_TEXTS, ids=[n for n, _ in CONFIG_TEXTS])
+def test_config_files_parse_in_the_page_as_the_cli_parses_them(open_page, bare_site, name, text):
+    import tomllib
+
+    import yaml
+
+    expected = (yaml.safe_load(text) if name.endswith(".yaml") else
+                tomllib.loads(text) if name.endswith(".toml") else json.loads(text))
+    page = open_page(bare_site.url)
+    parsed = page.evaluate("([t, n]) => OmniOptGui.configfile.parseConfig(t, n)", [text, name])
+    assert parsed == expected

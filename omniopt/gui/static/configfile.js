@@ -3,14 +3,18 @@
 (function (OG) {
   "use strict";
 
-  /** A scalar written without quotes, read like YAML/TOML do (number, bool, null, text). */
-  function plainScalar(text) {
+  /** A scalar written without quotes, resolved as PyYAML (YAML 1.1) or TOML resolve it:
+   *  YAML needs a dot in a float ("1e3" stays text) and knows yes/no/on/off and null. */
+  function plainScalar(text, dialect) {
     var t = text.trim();
     if (/^[-+]?\d+$/.test(t)) return parseInt(t, 10);
-    if (/^[-+]?(\d+\.\d*|\.\d+|\d+)([eE][-+]?\d+)?$/.test(t)) return Number(t);
-    if (/^(true|yes|on)$/i.test(t)) return true;
-    if (/^(false|no|off)$/i.test(t)) return false;
-    if (/^(null|~)?$/i.test(t)) return null;
+    var float = dialect === "yaml" ? /^[-+]?(\d+\.\d*|\.\d+)([eE][-+]\d+)?$/ : /^[-+]?(\d+\.\d+|\d+)([eE][-+]?\d+)?$/;
+    if (float.test(t)) return Number(t);
+    var yes = dialect === "yaml" ? /^(true|True|TRUE|yes|Yes|YES|on|On|ON)$/ : /^true$/;
+    var no = dialect === "yaml" ? /^(false|False|FALSE|no|No|NO|off|Off|OFF)$/ : /^false$/;
+    if (yes.test(t)) return true;
+    if (no.test(t)) return false;
+    if (dialect === "yaml" && /^(null|Null|NULL|~)?$/.test(t)) return null;
     return t;
   }
 
@@ -33,7 +37,7 @@
     var start = this.i;
     var stops = inFlow ? ",]}" : "";
     while (this.i < this.text.length && stops.indexOf(this.text[this.i]) < 0) this.i++;
-    return plainScalar(this.text.slice(start, this.i));
+    return plainScalar(this.text.slice(start, this.i), this.dialect);
   };
   Reader.prototype.doubleQuoted = function () {
     var end = this.i + 1;
