@@ -19,6 +19,7 @@ from typing import Any
 
 from omniopt.errors import UnknownGeneratorError
 from omniopt.generators.point_keys import point_key, satisfies_linear
+from omniopt.generators.unit_cube import draw_valid
 from omniopt.model import ChoiceParameter, FinishedTrial, Params, RangeParameter, TrialStatus
 from omniopt.outcome_constraints import from_options as outcome_constraints_from_options
 from omniopt.types import GeneratorContext
@@ -26,8 +27,9 @@ from omniopt.types import GeneratorContext
 log = logging.getLogger(__name__)
 
 INSTALL_HINT = "install the optional extra: pip install 'omniopt[optuna]'"
-#: Draws per requested point (repeats and constraint violations are drawn again).
-MAX_REJECTED_DRAWS = 50
+#: Sampler draws per requested point (repeats and constraint violations are drawn again)
+#: before a random point that meets the constraints is entered instead.
+MAX_REJECTED_DRAWS = 20
 #: User attribute that carries outcome-constraint values to ``constraints_func``.
 CONSTRAINT_ATTR = "omniopt_outcome_constraints"
 
@@ -102,6 +104,8 @@ class OptunaGenerator:
     """One Optuna study in memory, rebuilt from the run's history on creation."""
 
     def __init__(self, context: GeneratorContext, name: str, make_sampler: SamplerFactory):
+        import numpy as np
+
         optuna = import_optuna(name)
         self._optuna = optuna
         self._name = name
@@ -118,6 +122,8 @@ class OptunaGenerator:
         self._distributions = {p.name: self._distribution(p) for p in self._space.tunable}
         self._running: dict[tuple, Any] = {}  # point key -> Optuna trial still RUNNING
         self._known: set[tuple] = set()  # points already evaluated: proposing them again is useless
+        self._rng = np.random.default_rng(context.seed)
+        self._dims = max(len(self._space.tunable), 1)
 
     def _distribution(self, param):
         dist = self._optuna.distributions
@@ -198,9 +204,16 @@ class OptunaGenerator:
         for _ in range(MAX_REJECTED_DRAWS):
             trial = self._study.ask(self._distributions)
             point = self._space.with_fixed(dict(trial.params))
-            key = point_key(self._space, point)
-            if key not in self._known and key not in self._running and satisfies_linear(self._space, point):
-                self._running[key] = trial
+            if self._is_new(point) and satisfies_linear(self._space, point):
+                self._running[point_key(self._space, point)] = trial
                 return point
             self._study.tell(trial, state=self._optuna.trial.TrialState.FAIL)
+        for point in draw_valid(self._space, MAX_REJECTED_DRAWS, lambda n: self._rng.random((n, self._dims))):
+            if self._is_new(point):
+                self._enter_pending([point])
+                return point
         return None
+
+    def _is_new(self, point: Params) -> bool:
+        key = point_key(self._space, point)
+        return key not in self._known and key not in self._running

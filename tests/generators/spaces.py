@@ -25,7 +25,7 @@ from omniopt.types import GeneratorContext
 
 HERE = Path(__file__).parent
 #: A tiny external generator: a random valid point, seeded by input.json's seed and history size.
-EXTERNAL_PROGRAM = f"{sys.executable} {HERE / 'external_random.py'}"
+EXTERNAL_PROGRAM = f"{sys.executable} -I -S {HERE / 'external_random.py'}"  # -I -S: fast start
 
 MIXED = SearchSpace(
     parameters=(
