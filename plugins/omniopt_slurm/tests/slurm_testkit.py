@@ -20,9 +20,8 @@ def wait_for(predicate: Callable[[], object], timeout: float, what: str, every: 
 
 
 def queued_job_ids(name_prefix: str) -> list[str]:
-    """Jobs in squeue (any active state) whose name starts with ``name_prefix``."""
-    out = subprocess.run(["squeue", "--noheader", "--format=%i %j"], capture_output=True, text=True).stdout
-    return [line.split()[0] for line in out.splitlines() if line.split()[1:2] and line.split()[1].startswith(name_prefix)]
+    """Jobs still in the queue (pending, running, completing) whose name starts with ``name_prefix``."""
+    return list(jobs_named(name_prefix, states=None))
 
 
 class Reports:
@@ -90,9 +89,10 @@ def _events(run_dir, kind: str, key: str) -> dict[int, dict]:
     return found
 
 
-def jobs_named(prefix: str, states: str = "all") -> dict[str, str]:
-    """job id -> state of the jobs squeue knows whose name starts with ``prefix``."""
-    out = subprocess.run(["squeue", "--noheader", f"--states={states}", "--format=%i %j %T"],
+def jobs_named(prefix: str, states: str | None = "all") -> dict[str, str]:
+    """job id -> state of the jobs (array tasks one by one) squeue knows whose name starts with ``prefix``."""
+    which = [f"--states={states}"] if states else []  # squeue's default: jobs still queued or running
+    out = subprocess.run(["squeue", "--noheader", "--array", *which, "--format=%i %j %T"],
                          capture_output=True, text=True).stdout
     return {parts[0]: parts[2] for parts in (line.split() for line in out.splitlines())
             if len(parts) == 3 and parts[1].startswith(prefix)}

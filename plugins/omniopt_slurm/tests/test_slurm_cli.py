@@ -64,7 +64,10 @@ def test_ten_trials_four_parallel_with_a_failing_and_a_timed_out_trial(tmp_path)
         assert info["slurm_job_id"] in job_ids and info["slurm_node"] and info["slurm_state"], (index, info)
         assert float(rows[index]["queue_time"]) >= 0
     assert "breaks on purpose" in (folder / "single_runs/2/stderr.txt").read_text()
-    assert (folder / "single_runs/0/slurm_job.sh").read_text().count("#SBATCH --time=2") == 1
+    # the first four trials started together as one job array, later ones one by one
+    scripts = [*folder.glob("slurm_arrays/trials_*.sh"), *folder.glob("single_runs/*/slurm_job.sh")]
+    assert [p.name for p in folder.glob("slurm_arrays/*.sh")] == ["trials_0-3.sh"]
+    assert len(scripts) == 7 and all("#SBATCH --time=2\n" in p.read_text() for p in scripts)
 
 
 def test_submitit_runs_the_same_trials(tmp_path):
@@ -82,7 +85,7 @@ def test_refused_submission_stops_the_run_at_the_first_trial(tmp_path):
     name = unique("refused")
     proc = run(run_args(name, "echo RESULT: %(x)", max_eval=20, parallel=4,
                         extra=("--partition=no_such_partition", *HERE)), tmp_path)
-    assert proc.returncode != 0
+    assert proc.returncode == 32  # the cluster refused a job
     output = proc.stdout + proc.stderr
     assert "invalid partition specified: no_such_partition" in output
     assert "Traceback" not in output
