@@ -266,12 +266,7 @@
   }
 
   OG.format = {
-    shellQuote: shellQuote,
-    base64Encode: base64Encode,
-    base64Decode: base64Decode,
     cliDecodes: cliDecodes,
-    parameterTokens: parameterTokens,
-    objectiveText: objectiveText,
     buildCommand: buildCommand,
     buildYaml: buildYaml,
     buildSbatch: buildSbatch,

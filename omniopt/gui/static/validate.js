@@ -11,10 +11,6 @@
     return new RegExp(window.OMNIOPT_SCHEMA.text_rules[name], flags);
   }
 
-  function fmt(n) {
-    return String(n);
-  }
-
   /** What is wrong with one typed option value, or null. */
   function fieldError(spec, raw) {
     if (spec.type === "bool") return null;
@@ -24,8 +20,8 @@
       if (!NUMBER.test(text)) return spec.type === "int" ? "must be a whole number" : "must be a number";
       var value = Number(text);
       if (spec.type === "int" && !Number.isInteger(value)) return "must be a whole number";
-      if (spec.min !== null && value < spec.min) return "must be at least " + fmt(spec.min);
-      if (spec.max !== null && value > spec.max) return "must be at most " + fmt(spec.max);
+      if (spec.min !== null && value < spec.min) return "must be at least " + spec.min;
+      if (spec.max !== null && value > spec.max) return "must be at most " + spec.max;
     }
     if (spec.choices && spec.choices.indexOf(text) < 0) return "must be one of " + spec.choices.join(", ");
     return null;
@@ -265,7 +261,6 @@
     INT: INT,
     fieldError: fieldError,
     parameterError: parameterError,
-    programCheck: programCheck,
     constraintError: constraintError,
     findGenerator: findGenerator,
     usedGenerators: usedGenerators,
