@@ -321,9 +321,9 @@ def test_theme_button_overrides_the_system_setting(open_page, bare_site):
     assert page.evaluate("getComputedStyle(document.body).backgroundColor") == "rgb(13, 17, 23)"
 
 
-def test_served_page_copies_the_command_to_the_clipboard(browser, third_party_site):
+def test_served_page_copies_the_command_and_downloads_the_yaml(browser, third_party_site):
     server = GuiServer(0, PluginManager(autoload=False, extra=[kit.THIRD_PARTY])).start()
-    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"])
+    context = browser.new_context(permissions=["clipboard-read", "clipboard-write"], accept_downloads=True)
     errors = []
     try:
         page = context.new_page()
@@ -333,6 +333,11 @@ def test_served_page_copies_the_command_to_the_clipboard(browser, third_party_si
         page.click('button[data-copy="out-command"]')
         page.wait_for_function("() => document.getElementById('notice').textContent.startsWith('Copied')")
         assert page.evaluate("navigator.clipboard.readText()") == kit.output(page, "command")
+        with page.expect_download() as download:
+            page.click("#download-yaml")
+        assert download.value.suggested_filename == "small.yaml"
+        with open(download.value.path(), encoding="utf-8") as handle:
+            assert handle.read() == kit.output(page, "yaml")
     finally:
         context.close()
         server.close()
