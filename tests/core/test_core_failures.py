@@ -131,7 +131,8 @@ def test_max_failed_jobs_stops_the_run(omniopt):
 
 
 def test_worker_timeout_in_minutes_with_fractions(omniopt):
-    args = base_args("timeout", f"python3 {BEHAVE} %(mode) 1", "--parameter", "mode", "choice", "ok,sleep", "--model=FACTORIAL", "--max_eval=2", "--worker_timeout=0.02", "--num_parallel_jobs=2")
+    program = "if [ %(mode) = sleep ]; then sleep 60; fi; echo RESULT: 1"
+    args = base_args("timeout", program, "--parameter", "mode", "choice", "ok,sleep", "--model=FACTORIAL", "--num_random_steps=0", "--max_eval=2", "--worker_timeout=0.05", "--num_parallel_jobs=2")
     omniopt(*args, check=0)
     rows = {r["mode"]: r for r in omniopt.rows(omniopt.run_dir("timeout"))}
     assert rows["ok"]["trial_status"] == "COMPLETED"
