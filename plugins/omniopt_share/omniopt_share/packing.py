@@ -22,21 +22,28 @@ Snapshot = dict[str, tuple[int, int]]
 
 
 def scan(folder: Path) -> Snapshot:
-    """(modification time, size) of every regular file below ``folder``, by relative path."""
+    """(modification time, size) of every regular file below ``folder``, by relative path.
+
+    Links are skipped (never followed out of the run folder).
+    """
     found: Snapshot = {}
-    for root, dirs, files in os.walk(folder):
-        dirs[:] = [d for d in dirs if not os.path.islink(os.path.join(root, d))]
-        for name in files:
-            path = os.path.join(root, name)
+    pending = [(str(folder), "")]
+    while pending:
+        path, prefix = pending.pop()
+        try:
+            entries = list(os.scandir(path))
+        except OSError:
+            continue  # removed while we looked
+        for entry in entries:
+            relative = prefix + entry.name
             try:
-                info = os.lstat(path)
+                if entry.is_dir(follow_symlinks=False):
+                    pending.append((entry.path, relative + "/"))
+                elif entry.is_file(follow_symlinks=False) and relative != LINK_FILE.as_posix():
+                    info = entry.stat(follow_symlinks=False)
+                    found[relative] = (info.st_mtime_ns, info.st_size)
             except OSError:
-                continue  # removed while we looked
-            if not os.path.isfile(path) or os.path.islink(path):
                 continue
-            relative = Path(os.path.relpath(path, folder)).as_posix()
-            if relative != LINK_FILE.as_posix():
-                found[relative] = (info.st_mtime_ns, info.st_size)
     return found
 
 
