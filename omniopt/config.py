@@ -12,12 +12,11 @@ from __future__ import annotations
 import dataclasses
 import difflib
 import json
-import os
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from omniopt.errors import MissingOptionError, ParameterError, UsageError
-from omniopt.model import FixedParameter, Objective, SearchSpace
+from omniopt.model import Objective, SearchSpace
 from omniopt.parameters import parse_linear_constraint, parse_objectives, parse_parameters
 from omniopt.program import decode_program, placeholders_in
 from omniopt.types import OptionSpec
@@ -84,7 +83,7 @@ def convert(spec: OptionSpec, raw: Any) -> Any:
     where = f"--{spec.name}"
     if spec.type == "list":
         items = raw if isinstance(raw, (list, tuple)) else [raw]
-        return [item if isinstance(item, (list, dict)) else _scalar(item) for item in items]
+        return list(items)
     if isinstance(raw, list):
         if spec.type == "bool" and not raw:
             return True  # a bare --flag
@@ -126,10 +125,6 @@ def _number(spec: OptionSpec, raw: Any, where: str) -> int | float:
             raise UsageError(f"{where}: {raw!r} is not a whole number", f"write e.g. {where} 10")
         return int(value)
     return value
-
-
-def _scalar(item: Any) -> Any:
-    return item
 
 
 def values_from_argv(argv: Sequence[str], specs: Mapping[str, OptionSpec]) -> dict[str, Any]:
@@ -314,11 +309,3 @@ def dump_yaml(config: RunConfig, specs: Mapping[str, OptionSpec]) -> str:
                 continue
             data[name] = value
     return yaml.safe_dump(data, sort_keys=False, default_flow_style=None, allow_unicode=True)
-
-
-def workdir(options: Mapping[str, Any]) -> str:
-    return str(options.get("workdir") or os.getcwd())
-
-
-def fixed_only(space: SearchSpace) -> bool:
-    return all(isinstance(p, FixedParameter) for p in space.parameters)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import dataclasses
 import enum
 import logging
-import os
 import queue
 import signal
 import threading

@@ -4,7 +4,7 @@
 import sys
 
 x, y = float(sys.argv[1]), float(sys.argv[2])
-print(f"epoch 1 LOSS: 1000")
+print("epoch 1 LOSS: 1000")
 print(f"LOSS: {x * x + y * y}")
 print(f"GAIN: {x + y}")
 print("OO-Info: flavour: vanilla")
