@@ -7,7 +7,10 @@ ownership of the run. Reading a run needs only its unguessable id.
 
 from __future__ import annotations
 
+import json
 import tempfile
+from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from starlette.concurrency import run_in_threadpool
@@ -170,36 +173,31 @@ async def run_version(request: Request) -> Response:
     return JSONResponse({"version": version}, headers=NO_STORE)
 
 
-def _cached_json(state: ServerState, run: Run, kind: str, build: Any) -> bytes:
-    import json
-
-    return state.cached(run, kind, lambda: json.dumps(build(), allow_nan=False, default=str).encode())
+async def _cached_run_data(request: Request, kind: str, build: Callable[[Path], bytes]) -> Response:
+    """A run's JSON built from its files once per run version."""
+    state = server_state(request)
+    run = await run_in_threadpool(_readable_run, request)
+    if run is None:
+        return error(404, "no such run")
+    folder = state.store.run_files(run.id)
+    body = await run_in_threadpool(state.cached, run, kind, lambda: build(folder))
+    return Response(body, media_type="application/json", headers=NO_STORE)
 
 
 async def run_table(request: Request) -> Response:
-    state = server_state(request)
-    run = await run_in_threadpool(_readable_run, request)
-    if run is None:
-        return error(404, "no such run")
-    folder = state.store.run_files(run.id)
-    body = await run_in_threadpool(_cached_json, state, run, "table", lambda: runfiles.table(folder))
-    return Response(body, media_type="application/json", headers=NO_STORE)
+    return await _cached_run_data(request, "table", _table_body)
 
 
 async def run_plots(request: Request) -> Response:
-    state = server_state(request)
-    run = await run_in_threadpool(_readable_run, request)
-    if run is None:
-        return error(404, "no such run")
-    folder = state.store.run_files(run.id)
-    body = await run_in_threadpool(state.cached, run, "plots", lambda: _plots_body(folder))
-    return Response(body, media_type="application/json", headers=NO_STORE)
+    return await _cached_run_data(request, "plots", _plots_body)
 
 
-def _plots_body(folder: Any) -> bytes:
+def _table_body(folder: Path) -> bytes:
+    return json.dumps(runfiles.table(folder), allow_nan=False, default=str).encode()
+
+
+def _plots_body(folder: Path) -> bytes:
     """``{"plots": [...]}`` with each figure's JSON embedded as it is (not re-encoded)."""
-    import json
-
     parts = []
     for plot in run_figures(folder):
         figure = plot.pop("figure", None)
