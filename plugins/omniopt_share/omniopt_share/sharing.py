@@ -70,19 +70,23 @@ class RunUploader:
         except OSError:
             pass  # a read-only run folder can still be shared; it just gets a new link next time
 
-    def sync(self, *, final: bool = False) -> dict[str, Any]:
-        """Send what changed; returns the server's answer (``url``, ``version``...)."""
+    def sync(self, *, final: bool = False, trial_dirs: set[str] | None = None) -> dict[str, Any]:
+        """Send what changed; returns the server's answer (``url``, ``version``...).
+
+        ``trial_dirs`` names the ``single_runs/`` folders that may have changed
+        (all are looked at when it is None, and always on the first sync).
+        """
         if self.run is None:
             experiment, number = describe_run(self.folder)
             self.run = self._previous_run() or self.client.create_run(
                 experiment, number, public=self.public, live=self.live
             )
             self._remember()
-        now = packing.scan(self.folder)
+        now = packing.scan_run(self.folder, trial_dirs if self._sent else None)
         names = packing.changed(now, self._sent)
         if not names and not final:
             return {"url": self.url, "files": 0}
         archive = packing.pack(self.folder, names, secrets=(self.client.settings.token,))
         answer = self.client.upload(str(self.run["id"]), archive, final=final)
-        self._sent = now
+        self._sent.update(now)
         return answer

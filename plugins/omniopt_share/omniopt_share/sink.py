@@ -10,6 +10,7 @@ final upload when it ends.
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
 from collections.abc import Mapping, Sequence
@@ -36,6 +37,7 @@ class LiveShareSink(BaseResultSink):
         self.public = bool(options.get("share_public"))
         self._wake = threading.Condition()
         self._dirty = False
+        self._trial_dirs: set[str] = set()
         self._finishing = False
         self._thread: threading.Thread | None = None
         self._uploader: Any = None
@@ -63,10 +65,10 @@ class LiveShareSink(BaseResultSink):
         self._thread.start()
 
     def trial_started(self, job: Any, handle: Mapping[str, Any]) -> None:
-        self._mark_dirty()
+        self._mark_dirty(job)
 
     def trial_finished(self, trial: Any, job: Any) -> None:
-        self._mark_dirty()
+        self._mark_dirty(job)
 
     def workers_changed(self, when: float, running: int, capacity: int) -> None:
         self._mark_dirty()
@@ -87,9 +89,11 @@ class LiveShareSink(BaseResultSink):
             log.warning("live share: the shared run is at %s", self.url)
 
     # -- background thread ----------------------------------------------------------------
-    def _mark_dirty(self) -> None:
+    def _mark_dirty(self, job: Any = None) -> None:
         with self._wake:
             self._dirty = True
+            if job is not None:
+                self._trial_dirs.add(_trial_dir_name(job))
 
     def _loop(self) -> None:
         pause = self.interval
@@ -102,23 +106,25 @@ class LiveShareSink(BaseResultSink):
                     self._wake.wait(deadline - time.monotonic())
                 finishing = self._finishing
                 dirty, self._dirty = self._dirty, False
+                trial_dirs, self._trial_dirs = self._trial_dirs, set()
             if dirty or finishing:
                 last_upload = time.monotonic()
-                ok = self._upload(final=finishing)
+                ok = self._upload(final=finishing, trial_dirs=trial_dirs)
                 pause = self.interval if ok else min(MAX_BACKOFF_S, self.interval * 2 ** min(self.failures, 8))
                 if not ok:
                     with self._wake:
                         self._dirty = True
+                        self._trial_dirs |= trial_dirs
             else:
                 last_upload = time.monotonic()
             if finishing or self._gave_up:
                 return
 
-    def _upload(self, *, final: bool) -> bool:
+    def _upload(self, *, final: bool, trial_dirs: set[str]) -> bool:
         from omniopt_share.client import ShareError
 
         try:
-            answer = self._uploader.sync(final=final)
+            self._uploader.sync(final=final, trial_dirs=trial_dirs)
         except ShareError as exc:
             self.failures += 1
             if not self._warned:
@@ -141,3 +147,9 @@ class LiveShareSink(BaseResultSink):
         if self.uploads == 1:
             log.warning("live share: follow this run at %s", self.url)
         return True
+
+
+def _trial_dir_name(job: Any) -> str:
+    """The ``single_runs/`` folder name of a trial (its index in omniopt's run folders)."""
+    trial_dir = getattr(job, "trial_dir", "")
+    return os.path.basename(os.path.normpath(trial_dir)) if trial_dir else str(getattr(job, "trial_index", ""))

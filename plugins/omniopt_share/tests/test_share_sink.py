@@ -129,10 +129,16 @@ def test_uploads_are_rate_bounded_and_incremental(server: Server, tmp_path: Path
     for _ in range(200):
         sink.trial_finished(None, None)
     (folder / "oo_errors.txt").write_text("one new file\n")
+    new_trial = folder / "single_runs" / "99"
+    new_trial.mkdir()
+    (new_trial / "stdout.txt").write_text("RESULT: 1\n")
+    sink.trial_finished(None, SimpleNamespace(trial_dir=str(new_trial), trial_index=99))
     sink.run_finished({})
     assert sink.uploads == 2  # the first one, then only the final one despite 200 events
     run_id = sink.url.rsplit("/", 1)[-1]
-    assert (server.data_dir / "runs" / run_id / "files" / "oo_errors.txt").read_text() == "one new file\n"
+    stored = server.data_dir / "runs" / run_id / "files"
+    assert (stored / "oo_errors.txt").read_text() == "one new file\n"
+    assert (stored / "single_runs" / "99" / "stdout.txt").read_text() == "RESULT: 1\n"
     assert server.json("GET", f"/api/v1/runs/{run_id}")[1]["status"] == "finished"
 
 
