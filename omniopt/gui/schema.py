@@ -151,6 +151,8 @@ def build_schema(pm: Any | None = None) -> dict[str, Any]:
         "objective_rules": OBJECTIVE_RULES,
         "text_rules": TEXT_RULES,
         "sbatch_options": SBATCH_OPTIONS if "slurm" in pm.executors() else {},
+        # Plugins loaded by path for this page must be loaded by the command too.
+        "plugins_by_path": [info.name for info in pm.plugin_infos() if info.distribution == "(by import path)"],
     }
 
 

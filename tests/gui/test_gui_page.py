@@ -62,6 +62,7 @@ def test_a_third_party_executor_shows_its_options_with_help_limits_and_choices(o
     options = page.eval_on_selector_all("#in-docker_network option", "os => os.map(o => o.value)")
     assert options == ["bridge", "host", "none"]
     assert page.is_checked("#in-docker_keep")
+    assert f"--plugin {kit.THIRD_PARTY}" in kit.output(page, "command")  # the page's plugins go along
     page.fill("#in-docker_cpus", "0")
     assert page.text_content("#err-docker_cpus") == "must be at least 1"
     assert page.get_attribute("#in-docker_cpus", "aria-invalid") == "true"

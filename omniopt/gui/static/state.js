@@ -27,6 +27,7 @@
     Object.keys(schema.fields).forEach(function (name) {
       values[name] = genericDefault(schema.fields[name]);
     });
+    if (schema.fields.plugin && schema.plugins_by_path.length) values.plugin = schema.plugins_by_path.join("\n");
     var results = schema.fields.result_names ? schema.fields.result_names.default || [] : [];
     return {
       values: values,
