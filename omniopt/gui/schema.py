@@ -30,6 +30,7 @@ SPECIAL_WIDGETS: dict[str, str] = {
     "executor": "executor",
 }
 
+
 def _js_pattern(pattern: re.Pattern[str]) -> str:
     """A Python regex as JavaScript writes it (named groups ``(?<name>``)."""
     return pattern.pattern.replace("(?P<", "(?<")

@@ -57,6 +57,10 @@
     return "help-" + name + " err-" + name;
   }
 
+  function options(values) {
+    return values.map(function (v) { return { value: v, label: v }; });
+  }
+
   function select(attrs, options, current) {
     var node = h("select", attrs);
     options.forEach(function (o) {
@@ -79,9 +83,9 @@
     }
     var control;
     if (spec.choices) {
-      var options = spec.choices.map(function (c) { return { value: c, label: c }; });
-      if (!spec.required && (spec.default === null || spec.default === undefined)) options.unshift({ value: "", label: "(not set)" });
-      control = select(common, options, value);
+      var choices = options(spec.choices);
+      if (!spec.required && (spec.default === null || spec.default === undefined)) choices.unshift({ value: "", label: "(not set)" });
+      control = select(common, choices, value);
     } else if (spec.type === "list") {
       common.rows = 2;
       common.value = value;
@@ -144,14 +148,14 @@
       small(p + "name", "Name", h("input", { id: p + "name", type: "text", "data-bind": bind + "name", value: row.name,
         autocomplete: "off", spellcheck: "false", placeholder: "lr", "aria-describedby": "err-parameter-" + i })),
       small(p + "kind", "Type", select({ id: p + "kind", "data-bind": bind + "kind", "data-redraw": "parameter" },
-        [{ value: "range", label: "range" }, { value: "choice", label: "choice" }, { value: "fixed", label: "fixed" }], row.kind)),
+        options(OG.form.schema.parameter_rules.kinds), row.kind)),
     ];
     if (row.kind === "range") {
       cells.push(
         small(p + "low", "Lower bound", h("input", { id: p + "low", type: "text", inputmode: "decimal", "data-bind": bind + "low", value: row.low, autocomplete: "off", "aria-describedby": "err-parameter-" + i })),
         small(p + "high", "Upper bound", h("input", { id: p + "high", type: "text", inputmode: "decimal", "data-bind": bind + "high", value: row.high, autocomplete: "off", "aria-describedby": "err-parameter-" + i })),
         small(p + "vtype", "Value type", select({ id: p + "vtype", "data-bind": bind + "vtype" },
-          [{ value: "float", label: "float" }, { value: "int", label: "int" }], row.vtype)),
+          options(OG.form.schema.parameter_rules.value_types), row.vtype)),
         h("span", { class: "cell check" }, h("input", { id: p + "log", type: "checkbox", "data-bind": bind + "log", checked: row.log }),
           h("label", { for: p + "log", text: "Log scale" })));
     } else if (row.kind === "choice") {
