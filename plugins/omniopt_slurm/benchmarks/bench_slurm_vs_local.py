@@ -13,13 +13,17 @@ fit is measured) and reads the run folder's results.csv:
 - overhead/trial: slot-seconds not spent in the program, per trial:
   (span * parallel - sum of program run times) / trials;
 - utilization: sum of program run times / (span * parallel);
-- submit->start: mean time from submission to the program's start.
+- submit->start: mean time from submission to the program's start;
+- Slurm wait: of that, the mean time Slurm counts from submission to the job's
+  start (whole seconds per job, so only the mean means something); the rest is
+  the job's launch and the worker's start-up on the node.
 """
 
 from __future__ import annotations
 
 import argparse
 import csv
+import json
 import statistics
 import subprocess
 import sys
@@ -45,6 +49,12 @@ def run_once(executor: str, trials: int, parallel: int, seconds: float, folder: 
     with open(folder / experiment / "0" / "results.csv", encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     completed = [r for r in rows if r["trial_status"] == "COMPLETED"]
+    slurm_waits = []
+    with open(folder / experiment / "0" / "state_files" / "trials.jsonl", encoding="utf-8") as handle:
+        for line in handle:
+            event = json.loads(line)
+            if event["e"] == "finished" and "slurm_queue_s" in event["outcome"]["executor_info"]:
+                slurm_waits.append(event["outcome"]["executor_info"]["slurm_queue_s"])
     span = max(float(r["end_time"]) for r in rows) - min(float(r["submit_time"]) for r in rows)
     busy = sum(float(r["run_time"]) for r in rows)
     return {
@@ -54,6 +64,7 @@ def run_once(executor: str, trials: int, parallel: int, seconds: float, folder: 
         "overhead_per_trial_s": (span * parallel - busy) / len(rows),
         "utilization_pct": 100 * busy / (span * parallel),
         "submit_to_start_s": statistics.mean(float(r["queue_time"]) for r in rows if r["queue_time"]),
+        "slurm_wait_s": statistics.mean(slurm_waits) if slurm_waits else None,
     }
 
 
@@ -67,13 +78,15 @@ def main() -> int:
     ideal = -(-options.trials // options.parallel) * options.seconds
     print(f"{options.trials} trials of 'sleep {options.seconds:g}', {options.parallel} parallel; "
           f"ideal span {ideal:.1f} s")
-    header = f"{'executor':<16} {'wall s':>7} {'span s':>7} {'overhead/trial s':>17} {'utilization':>11} {'submit->start s':>16}"
+    header = (f"{'executor':<16} {'wall s':>7} {'span s':>7} {'overhead/trial s':>17} {'utilization':>11} "
+              f"{'submit->start s':>16} {'Slurm wait s':>13}")
     print(header)
     with tempfile.TemporaryDirectory(prefix="omniopt-bench-") as tmp:
         for executor in options.executors.split(","):
             m = run_once(executor, options.trials, options.parallel, options.seconds, Path(tmp))
             print(f"{executor:<16} {m['wall_s']:>7.1f} {m['span_s']:>7.1f} {m['overhead_per_trial_s']:>17.2f} "
-                  f"{m['utilization_pct']:>10.0f}% {m['submit_to_start_s']:>16.2f}"
+                  f"{m['utilization_pct']:>10.0f}% {m['submit_to_start_s']:>16.2f} "
+                  + (f"{m['slurm_wait_s']:>13.2f}" if m["slurm_wait_s"] is not None else f"{'-':>13}")
                   + ("" if m["completed"] == options.trials else f"  ({m['completed']} completed)"))
     return 0
 
