@@ -8,7 +8,7 @@ what it measured; ``--summary`` prints the table from that file.
 
     python benchmarks/generators/run_benchmark.py --out bench.jsonl          # full: budget 40, 5 seeds
     python benchmarks/generators/run_benchmark.py --quick --out quick.jsonl  # budget 20, 2 seeds
-    python benchmarks/generators/run_benchmark.py --summary bench.jsonl
+    python benchmarks/generators/run_benchmark.py --summary bench.jsonl more.jsonl
 """
 
 from __future__ import annotations
@@ -94,8 +94,15 @@ def run_one(pm: PluginManager, name: str, problem: Problem, seed: int, budget: i
     }
 
 
-def summarize(path: Path) -> str:
-    rows = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+def summarize(paths: list[Path]) -> str:
+    """The markdown table over one or more output files (a run measured twice counts once)."""
+    unique: dict[tuple, dict] = {}
+    for path in paths:
+        for line in path.read_text().splitlines():
+            if line.strip():
+                row = json.loads(line)
+                unique.setdefault((row["generator"], row["problem"], row["seed"], row["budget"]), row)
+    rows = list(unique.values())
     problems = [p for p in PROBLEMS if any(r["problem"] == p for r in rows)]
     generators = [g for g in ORDER if any(r["generator"] == g for r in rows)]
     header = "| generator | " + " | ".join(f"{p} median best (seeds) | {p} s/trial" for p in problems) + " |"
@@ -126,7 +133,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seeds", type=int)
     parser.add_argument("--generators", nargs="*", help="default: every installed one in a fixed order")
     parser.add_argument("--problems", nargs="*", default=list(PROBLEMS))
-    parser.add_argument("--summary", type=Path, help="print the table of an output file and exit")
+    parser.add_argument("--summary", type=Path, nargs="+", help="print the table of output files and exit")
     args = parser.parse_args(argv)
     if args.summary:
         print(summarize(args.summary))
@@ -160,7 +167,7 @@ def main(argv: list[str] | None = None) -> int:
                 with args.out.open("a") as handle:
                     handle.write(json.dumps(row) + "\n")
                 print(json.dumps(row), flush=True)
-    print(summarize(args.out))
+    print(summarize([args.out]))
     return 0
 
 
