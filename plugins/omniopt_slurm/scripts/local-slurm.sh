@@ -236,6 +236,14 @@ start() {
     poll "$WAIT" munge_ok || { tails /var/log/munge/munged.log; fail "munge does not answer"; }
   fi
 
+  # A cluster started by someone else (another script, the system): use it as
+  # it is; its configuration and daemons are not ours to change.
+  if ! ours slurmctld >/dev/null && ctld_ok; then
+    say "using the running cluster that this script did not start (configuration left alone)"
+    status || fail "the running cluster's node is not usable"
+    return 0
+  fi
+
   write_configs
   if [ "$CONF_CHANGED" = 1 ]; then
     for d in slurmd slurmctld; do
