@@ -1,0 +1,159 @@
+#!/usr/bin/env python3
+"""Side-by-side benchmark: omniopt, OmniOpt2, Optuna and Ax on the same problems, same budgets.
+
+    /work/main/.venv/bin/python benchmarks/compare/run.py [--quick] [--tools ...] [--problems ...]
+                                                        [--resume] [--report-only]
+
+Every run is one process (the tool's CLI, or drivers.py for the libraries),
+timed from launch to exit, with the peak memory of its whole process tree.
+The trial program logs its own start/end and results, so every tool's trials
+are read the same way. Writes results/<mode>.md and results/<mode>-*.png.
+Nothing here is a test: these are figures, for this machine, at this load.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+from dataclasses import asdict
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from commands import RunSpec, driver_command, omniopt2_command, omniopt_command  # noqa: E402
+from problems import PROBLEMS  # noqa: E402
+
+HERE = Path(__file__).resolve().parent
+WORK = HERE / "work"
+RESULTS = HERE / "results"
+RAW = RESULTS / "raw"
+TOOLS = ("omniopt", "omniopt_tpe", "omniopt2", "optuna_tpe", "optuna_gp", "ax")
+RUN_TIMEOUT_S = 3600
+
+
+def random_steps(budget: int) -> int:
+    """Initial quasi-random points, the same for every tool: a third of the budget."""
+    return budget // 3
+
+
+def full_plan(tools: tuple[str, ...], problems: tuple[str, ...]) -> list[RunSpec]:
+    """Every problem x {0 s, 1 s} x budgets {30, 60} x slots {1, 4} x 5 seeds."""
+    return [
+        RunSpec(tool, problem, sleep, budget, seed, slots, random_steps(budget))
+        for budget in (30, 60)
+        for sleep in (0.0, 1.0)
+        for slots in (1, 4)
+        for problem in problems
+        for seed in range(1, 6)
+        for tool in tools
+    ]
+
+
+def quick_plan(tools: tuple[str, ...], problems: tuple[str, ...]) -> list[RunSpec]:
+    """Two problems, budget 30, two seeds, one slot; the 1-second Branin with 1 and 4 slots.
+
+    OmniOpt2 spends seconds per trial, so in quick mode it runs one seed per
+    problem and sits out the 1-second case, or quick mode would not end in 10 minutes.
+    """
+    chosen = problems if problems != tuple(PROBLEMS) else ("branin", "mixed")
+    specs = [
+        RunSpec(tool, problem, 0.0, 30, seed, 1, 10)
+        for problem in chosen
+        for seed in (1, 2)
+        for tool in tools
+        if not (tool == "omniopt2" and seed > 1)
+    ]
+    specs += [
+        RunSpec(tool, chosen[0], 1.0, 30, 1, slots, 10)
+        for slots in (1, 4)
+        for tool in tools
+        if tool in ("omniopt", "ax")
+    ]
+    return specs
+
+
+def command_for(spec: RunSpec, run_dir: Path) -> list[str]:
+    if spec.tool == "omniopt":
+        return omniopt_command(spec, run_dir, model=None)
+    if spec.tool == "omniopt_tpe":
+        return omniopt_command(spec, run_dir, model="OPTUNA_TPE")
+    if spec.tool == "omniopt2":
+        import omniopt2_env
+
+        omniopt2_env.ensure()
+        return omniopt2_command(spec, run_dir, omniopt2_env.python(), omniopt2_env.omniopt2_script())
+    return driver_command(spec)
+
+
+def read_trials(trial_log: Path, started: float) -> list[dict]:
+    """The program's own records, times relative to the tool's launch, in order of finishing."""
+    if not trial_log.exists():
+        return []
+    trials = [json.loads(line) for line in trial_log.read_text().splitlines() if line.strip()]
+    for trial in trials:
+        trial["start"] -= started
+        trial["end"] -= started
+    return sorted(trials, key=lambda t: t["end"])
+
+
+def run_one(spec: RunSpec) -> dict:
+    """Run one spec in a fresh work folder; its record (also saved under results/raw/)."""
+    from measure import run_measured
+
+    workdir = WORK / spec.key
+    shutil.rmtree(workdir, ignore_errors=True)
+    workdir.mkdir(parents=True)
+    command = command_for(spec, workdir / "runs")
+    trial_log = workdir / "trials.jsonl"
+    load_before = os.getloadavg()[0]
+    measured = run_measured(
+        command, cwd=workdir, env={"BENCH_TRIAL_LOG": str(trial_log), "PYTHONUNBUFFERED": "1"},
+        log=workdir / "tool.log", timeout=RUN_TIMEOUT_S,
+    )
+    record = {
+        "spec": asdict(spec),
+        "command": command,
+        **asdict(measured),
+        "load_before": load_before,
+        "load_after": os.getloadavg()[0],
+        "trials": read_trials(trial_log, measured.started),
+    }
+    RAW.mkdir(parents=True, exist_ok=True)
+    (RAW / f"{spec.key}.json").write_text(json.dumps(record, indent=1))
+    return record
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small plan that ends in about 10 minutes")
+    parser.add_argument("--tools", nargs="+", choices=TOOLS, default=list(TOOLS))
+    parser.add_argument("--problems", nargs="+", choices=list(PROBLEMS), default=list(PROBLEMS))
+    parser.add_argument("--resume", action="store_true", help="keep runs already recorded under results/raw/")
+    parser.add_argument("--report-only", action="store_true", help="only rebuild the report from recorded runs")
+    args = parser.parse_args(argv)
+    plan_of = quick_plan if args.quick else full_plan
+    plan = plan_of(tuple(args.tools), tuple(args.problems))
+    mode = "quick" if args.quick else "full"
+    if not args.report_only:
+        for number, spec in enumerate(plan, 1):
+            if args.resume and (RAW / f"{spec.key}.json").exists():
+                continue
+            record = run_one(spec)
+            print(
+                f"[{number}/{len(plan)}] {spec.key}: {record['wall']:.1f} s, "
+                f"{len(record['trials'])} trials, exit {record['exit_code']}, load {record['load_after']:.1f}",
+                flush=True,
+            )
+    from report import write_report
+
+    records = [json.loads((RAW / f"{spec.key}.json").read_text()) for spec in plan if (RAW / f"{spec.key}.json").exists()]
+    command = " ".join([sys.executable, *sys.argv]) if argv is None else " ".join(argv)
+    print(write_report(records, mode, command, RESULTS))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
