@@ -204,7 +204,9 @@ def test_the_url_reproduces_the_form_and_back_and_forward_work(open_page, third_
 
 def test_the_yaml_output_loads_back_into_the_form(open_page, third_party_site, tmp_path):
     page = open_page(third_party_site.url)
-    _fill_small(page)
+    page.fill("#in-experiment_name", "loaded")
+    page.fill("#in-run_program", kit.PROGRAM)
+    page.fill("#in-max_eval", "30")
     kit.fill_parameters(page, kit.PARAMETERS)
     kit.fill_objectives(page, kit.OBJECTIVES)
     kit.fill_constraints(page, kit.CONSTRAINTS)
@@ -215,6 +217,7 @@ def test_the_yaml_output_loads_back_into_the_form(open_page, third_party_site, t
     fresh = open_page(third_party_site.url)
     fresh.set_input_files("#config-file", str(path))
     fresh.wait_for_function("() => document.getElementById('notice').textContent.startsWith('Loaded')")
+    assert kit.problems(page) == []
     # Numbers come back as YAML wrote them (1e-5 as 0.00001): the same values for the CLI.
     loaded = kit.dump_config(kit.output(fresh, "command"), third_party_site, tmp_path)
     assert _normalized(loaded) == _normalized(kit.dump_config(kit.output(page, "command"), third_party_site, tmp_path))
