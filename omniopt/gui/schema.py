@@ -120,15 +120,16 @@ def build_schema(pm: Any | None = None) -> dict[str, Any]:
     fields: dict[str, dict[str, Any]] = {}
     sections: dict[str, dict[str, Any]] = {}
 
-    def add(section_id: str, title: str, description: str, owner: str, spec: OptionSpec) -> None:
+    def add(section_id: str, title: str, description: str, owner: str, spec: OptionSpec, in_command: bool = True) -> None:
         section = sections.setdefault(
             section_id, {"id": section_id, "title": title, "description": description, "owner": owner, "fields": []}
         )
-        fields[spec.name] = field_schema(spec, owner)
+        fields[spec.name] = {**field_schema(spec, owner), "in_command": in_command}
         section["fields"].append(spec.name)
 
     descriptions = _entry_descriptions(pm)
-    for owner, spec in _visible(pm.run_options()):
+    run_options = pm.run_options()
+    for owner, spec in _visible(run_options):
         if owner == "core":
             add("core:" + spec.section, spec.section, "", owner, spec)
         else:
@@ -137,7 +138,9 @@ def build_schema(pm: Any | None = None) -> dict[str, Any]:
         for spec in entry.options:
             if spec.name in fields or spec.hidden or spec.name in CLI_ONLY_OPTIONS:
                 continue
-            add("gui:" + entry.section, entry.section, entry.description, "gui:" + entry.section, spec)
+            # Options of a sub-command are shown, but only run options go into the command.
+            in_command = any(spec.name == known.name for _, known in run_options)
+            add("gui:" + entry.section, entry.section, entry.description, "gui:" + entry.section, spec, in_command)
 
     return {
         "version": __version__,

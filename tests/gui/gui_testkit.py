@@ -121,7 +121,7 @@ def generic_values(schema: dict[str, Any], overrides: dict[str, Any]) -> dict[st
     """A valid, non-default value for every generic field of the schema (text or bool)."""
     values: dict[str, Any] = {}
     for name, spec in schema["fields"].items():
-        if spec["widget"] in ("program", "parameters", "objectives", "constraints"):
+        if spec["widget"] in ("program", "parameters", "objectives", "constraints") or not spec["in_command"]:
             continue
         if name in overrides:
             values[name] = overrides[name]

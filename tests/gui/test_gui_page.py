@@ -78,6 +78,9 @@ def test_a_third_party_executor_shows_its_options_with_help_limits_and_choices(o
     reopened.close()
     page.uncheck("#in-docker_keep")
     assert "--docker_keep=false" in kit.output(page, "command")
+    kit.fill_generic(page, third_party_site.schema, {"share_note": "kept out", "username": "ann"})
+    assert "--username=ann" in kit.output(page, "command")
+    assert "share_note" not in kit.output(page, "command")  # a sub-command's option, not a run flag
     assert page.query_selector("#sbatch-block") is None
 
 

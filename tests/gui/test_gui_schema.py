@@ -59,7 +59,9 @@ def test_generators_carry_what_they_support(third_party_pm):
 def test_gui_fields_entries_are_sections_of_their_own(third_party_pm):
     schema = build_schema(third_party_pm)
     section = next(s for s in schema["sections"] if s["title"] == "Sharing (test)")
-    assert section["fields"] == ["username"]
+    assert section["fields"] == ["username", "share_note"]
+    # username is an (OmniOpt2-compatible) run option; share_note belongs to a sub-command only
+    assert [schema["fields"][n]["in_command"] for n in section["fields"]] == [True, False]
 
 
 def test_slurm_fields_and_the_sbatch_script_follow_the_slurm_plugin():

@@ -40,4 +40,5 @@ def omniopt_generators():
 @hookimpl
 def omniopt_gui_fields():
     return [GuiFieldsEntry(section="Sharing (test)", description="Options a sub-command reads.",
-                           options=(OptionSpec(name="username", help="Name shown on shared runs."),))]
+                           options=(OptionSpec(name="username", help="Name shown on shared runs."),
+                                    OptionSpec(name="share_note", help="A note for the share sub-command.")))]

@@ -37,6 +37,7 @@
     if (spec.min !== null && spec.max !== null) parts.push("From " + spec.min + " to " + spec.max + ".");
     else if (spec.min !== null) parts.push("At least " + spec.min + ".");
     else if (spec.max !== null) parts.push("At most " + spec.max + ".");
+    if (spec.in_command === false) parts.push("(Not a flag of the run command: shown for reference.)");
     return parts.filter(Boolean).join(" ");
   }
 

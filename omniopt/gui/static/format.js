@@ -159,6 +159,7 @@
   }
 
   function optionEntry(spec, state, schema) {
+    if (spec.in_command === false) return null;
     var widget = spec.widget;
     var raw = state.values[spec.name];
     if (widget === "program") {
