@@ -235,6 +235,14 @@ def test_private_runs_are_listed_only_for_their_owner(server: Server) -> None:
     assert len(run_id) >= 22  # 128 random bits: the private link cannot be guessed
 
 
+def test_big_form_and_json_bodies_are_refused(server: Server) -> None:
+    big = b"token=" + b"a" * (100 * 1024)
+    status, _, _ = server.request("POST", "/login", big, headers={"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 413
+    status, _, _ = server.request("POST", "/api/v1/runs", b"{" + b" " * (100 * 1024) + b"}", token=server.tokens["alice"])
+    assert status == 413
+
+
 def test_security_headers(server: Server) -> None:
     _, _, headers = server.request("GET", "/")
     lowered = {k.lower(): v for k, v in headers.items()}

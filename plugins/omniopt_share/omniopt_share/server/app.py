@@ -19,7 +19,7 @@ from starlette.staticfiles import StaticFiles
 from omniopt_share.server import api, pages
 from omniopt_share.server.archive import UploadLimits
 from omniopt_share.server.plots import plotly_js_path
-from omniopt_share.server.security import SecurityHeaders
+from omniopt_share.server.security import SecurityHeaders, SmallBodies
 from omniopt_share.server.state import ServerState
 from omniopt_share.server.store import ShareStore
 
@@ -60,7 +60,7 @@ def create_app(
         Route("/healthz", health, methods=["GET"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)], lifespan=lifespan)
+    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders), Middleware(SmallBodies)], lifespan=lifespan)
     app.state.share = state
     return app
 

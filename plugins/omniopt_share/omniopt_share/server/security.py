@@ -58,6 +58,37 @@ class SecurityHeaders:
         await self.app(scope, receive, send_with_headers)
 
 
+#: Largest body of a request other than a file upload (forms, JSON).
+SMALL_BODY_LIMIT = 64 * 1024
+
+
+class SmallBodies:
+    """ASGI middleware: requests other than uploads must declare a small body.
+
+    Forms and JSON are parsed whole, so an unbounded body (even an anonymous
+    login attempt) could exhaust memory; uploads stream and have their own limit.
+    """
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["method"] in ("POST", "PUT", "PATCH") and not scope["path"].endswith("/files"):
+            headers = dict(scope.get("headers") or [])
+            length = headers.get(b"content-length", b"")
+            problem = None
+            if not length.isdigit():
+                problem = (411, b'{"error": "send a Content-Length header"}')
+            elif int(length) > SMALL_BODY_LIMIT:
+                problem = (413, b'{"error": "request body too large"}')
+            if problem:
+                await send({"type": "http.response.start", "status": problem[0],
+                            "headers": [(b"content-type", b"application/json"), *SECURITY_HEADERS]})
+                await send({"type": "http.response.body", "body": problem[1]})
+                return
+        await self.app(scope, receive, send)
+
+
 def bearer_user(request: Request, store: ShareStore) -> User | None:
     """The user of the upload token in the Authorization header."""
     header = request.headers.get("authorization", "")
