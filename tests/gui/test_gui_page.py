@@ -341,6 +341,9 @@ def test_served_page_copies_the_command_and_downloads_the_yaml(browser, third_pa
         page.click('button[data-copy="out-command"]')
         page.wait_for_function("() => document.getElementById('notice').textContent.startsWith('Copied')")
         assert page.evaluate("navigator.clipboard.readText()") == kit.output(page, "command")
+        page.click("#copy-link")
+        page.wait_for_function("() => document.getElementById('notice').textContent.includes('link')")
+        assert page.evaluate("navigator.clipboard.readText()") == page.url
         with page.expect_download() as download:
             page.click("#download-yaml")
         assert download.value.suggested_filename == "small.yaml"

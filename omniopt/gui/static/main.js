@@ -111,9 +111,8 @@
     node.className = isError ? "bad" : "ok";
   }
 
-  function copyText(id, button) {
-    var text = byId(id).textContent;
-    var done = function () { announce("Copied the " + button.getAttribute("data-what") + " to the clipboard."); };
+  function copyText(text, what) {
+    var done = function () { announce("Copied the " + what + " to the clipboard."); };
     if (navigator.clipboard && window.isSecureContext) {
       navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text); done(); });
     } else {
@@ -198,12 +197,16 @@
     window.addEventListener("popstate", restoreFromUrl);
     window.addEventListener("hashchange", restoreFromUrl);
     Array.prototype.forEach.call(document.querySelectorAll("button[data-copy]"), function (b) {
-      b.addEventListener("click", function () { copyText(b.getAttribute("data-copy"), b); });
+      b.addEventListener("click", function () { copyText(byId(b.getAttribute("data-copy")).textContent, b.getAttribute("data-what")); });
     });
     byId("problems").addEventListener("click", function (e) {
       if (e.target.getAttribute && e.target.getAttribute("data-focus")) OG.form.reveal(e.target.getAttribute("data-focus"));
     });
     byId("download-yaml").addEventListener("click", download);
+    byId("copy-link").addEventListener("click", function () {
+      writeUrl(true);
+      copyText(location.href, "link to this form");
+    });
     byId("load").addEventListener("click", function () { byId("config-file").click(); });
     byId("config-file").addEventListener("change", function (e) {
       if (e.target.files.length) loadFile(e.target.files[0]);
