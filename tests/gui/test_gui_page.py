@@ -284,6 +284,16 @@ def test_the_form_works_by_keyboard_alone(open_page, bare_site):
     page.keyboard.press("Enter")
     names = page.evaluate("OmniOptGui.app.state().parameters.map(p => p.name)")
     assert names == ["beta", "alpha"]
+    assert page.evaluate("document.activeElement.id") == "parameter-0-name"  # its up button is disabled now
+    page.click("#add-parameter")
+    page.keyboard.type("gamma")
+    page.focus("#move-parameter-0-down")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "move-parameter-1-down"  # follows the moved row
+    page.keyboard.press("Enter")
+    assert page.evaluate("OmniOptGui.app.state().parameters.map(p => p.name)") == ["alpha", "gamma", "beta"]
+    page.click('[aria-label="Remove parameter 2"]')
+    page.click("#move-parameter-1-up")  # back to beta, alpha
     page.focus('[aria-label="Remove parameter 1"]')
     page.keyboard.press("Enter")
     assert page.evaluate("OmniOptGui.app.state().parameters.map(p => p.name)") == ["alpha"]

@@ -128,9 +128,9 @@
   function rowButtons(kind, i, count, what) {
     var box = h("span", { class: "row-buttons" });
     if (kind === "parameter") {
-      box.appendChild(h("button", { type: "button", "data-action": "move", "data-list": kind, "data-index": i, "data-step": -1,
+      box.appendChild(h("button", { type: "button", id: "move-" + kind + "-" + i + "-up", "data-action": "move", "data-list": kind, "data-index": i, "data-step": -1,
         "aria-label": "Move " + what + " up", title: "Move up", disabled: i === 0, text: "\u2191" }));
-      box.appendChild(h("button", { type: "button", "data-action": "move", "data-list": kind, "data-index": i, "data-step": 1,
+      box.appendChild(h("button", { type: "button", id: "move-" + kind + "-" + i + "-down", "data-action": "move", "data-list": kind, "data-index": i, "data-step": 1,
         "aria-label": "Move " + what + " down", title: "Move down", disabled: i === count - 1, text: "\u2193" }));
     }
     box.appendChild(h("button", { type: "button", "data-action": "remove", "data-list": kind, "data-index": i,
@@ -364,6 +364,11 @@
     OG.form.onChange(event.type === "change");
   }
 
+  function rowInputId(kind, i) {
+    return kind === "constraint" ? "constraint-" + i : kind + "-" + i + "-name";
+  }
+
+  /** Add, remove and move rows; focus goes where the keyboard user expects it. */
   function onClick(event) {
     var button = event.target.closest ? event.target.closest("button[data-action]") : null;
     if (!button) return;
@@ -371,28 +376,24 @@
     var list = LISTS[kind];
     var items = OG.form.state[list.key];
     var i = Number(button.getAttribute("data-index"));
-    var focusId;
-    if (button.getAttribute("data-action") === "add") {
+    var action = button.getAttribute("data-action");
+    var focusId, fallbackId;
+    if (action === "add") {
       items.push(list.blank());
-      focusId = kind === "constraint" ? "constraint-" + (items.length - 1) : kind + "-" + (items.length - 1) + "-name";
-    } else if (button.getAttribute("data-action") === "remove") {
+      focusId = rowInputId(kind, items.length - 1);
+    } else if (action === "remove") {
       items.splice(i, 1);
-      focusId = items.length ? (kind === "constraint" ? "constraint-" + Math.min(i, items.length - 1) : kind + "-" + Math.min(i, items.length - 1) + "-name") : "add-" + kind;
+      focusId = items.length ? rowInputId(kind, Math.min(i, items.length - 1)) : "add-" + kind;
     } else {
-      var j = i + Number(button.getAttribute("data-step"));
-      var moved = items.splice(i, 1)[0];
-      items.splice(j, 0, moved);
-      focusId = null;
       var step = Number(button.getAttribute("data-step"));
-      drawList(kind);
-      var same = document.querySelector('button[data-action="move"][data-index="' + j + '"][data-step="' + step + '"]');
-      var target = same && !same.disabled ? same : document.getElementById(kind + "-" + j + "-name");
-      if (target) target.focus();
-      OG.form.onChange(true);
-      return;
+      items.splice(i + step, 0, items.splice(i, 1)[0]);
+      // The same button of the moved row, unless the row reached the end of the list.
+      focusId = button.id.replace("-" + i + "-", "-" + (i + step) + "-");
+      fallbackId = rowInputId(kind, i + step);
     }
     drawList(kind);
     var node = document.getElementById(focusId);
+    if (!node || node.disabled) node = document.getElementById(fallbackId);
     if (node) node.focus();
     OG.form.onChange(true);
   }
