@@ -248,6 +248,6 @@ def test_security_headers(server: Server) -> None:
     lowered = {k.lower(): v for k, v in headers.items()}
     assert "default-src 'self'" in lowered["content-security-policy"]
     assert lowered["x-content-type-options"] == "nosniff"
-    assert lowered["referrer-policy"] == "no-referrer"
+    assert lowered["referrer-policy"] == "same-origin"
     assert lowered["x-frame-options"] == "DENY"
     assert json.loads(server.request("GET", "/api/v1/runs/nope")[1]) == {"error": "no such run"}

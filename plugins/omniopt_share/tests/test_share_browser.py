@@ -39,9 +39,18 @@ class Watched:
         self.problems: list[str] = []
         self.page.on("console", lambda m: self.problems.append(f"console: {m.text}") if m.type == "error" else None)
         self.page.on("pageerror", lambda e: self.problems.append(f"page error: {e}"))
-        self.page.on("dialog", lambda d: (self.problems.append(f"dialog: {d.message}"), d.dismiss()))
+        self.confirm_next = False  # accept the next confirm() (the delete button asks one)
+        self.page.on("dialog", self._dialog)
         self.page.on("requestfailed", lambda r: self.problems.append(f"failed request: {r.url}"))
         self.page.on("request", self._check_host)
+
+    def _dialog(self, dialog: Any) -> None:
+        if self.confirm_next and dialog.type == "confirm":
+            self.confirm_next = False
+            dialog.accept()
+            return
+        self.problems.append(f"dialog: {dialog.message}")
+        dialog.dismiss()
 
     def _check_host(self, request: Any) -> None:
         host = urllib.parse.urlsplit(request.url).hostname
@@ -143,4 +152,29 @@ def test_live_shared_run_page_updates_by_itself(server: Server, browser: Any, tm
     assert server.request("POST", upload, packing.pack(partial, ["results.csv"]), token=token)[0] == 200
     page.wait_for_function("document.getElementById('progress').textContent.startsWith('12 / 12')", timeout=30_000)
     assert page.locator("#results tbody tr").count() == 12
+    assert watched.problems == []
+
+
+def test_owner_logs_in_makes_public_and_deletes(server: Server, browser: Any, tmp_path: Path) -> None:
+    folder = make_run(tmp_path / "runs" / "owned" / "0", trials=3, experiment="owned_by_bob", logs=False)
+    link = _upload(server, folder, tmp_path, user="bob")
+    watched = Watched(browser)
+    page = watched.page
+    page.goto(server.url + "login")
+    page.fill("input[name=token]", server.tokens["bob"])
+    page.click("form.login button")
+    page.wait_for_selector("b.user-name")
+    assert page.locator("b.user-name").text_content() == "bob"
+    assert page.locator("a.run-link", has_text="owned_by_bob").count() == 1  # private, listed for its owner
+
+    watched.open_run(link)
+    page.click("text=make public")
+    page.wait_for_selector("text=make private")
+    page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+    assert server.json("GET", "/api/v1/runs/" + link.rsplit("/", 1)[-1])[1]["public"] is True
+
+    watched.confirm_next = True
+    page.click("#delete-form button")
+    page.wait_for_url(server.url)
+    assert server.json("GET", "/api/v1/runs/" + link.rsplit("/", 1)[-1])[0] == 404
     assert watched.problems == []

@@ -31,8 +31,9 @@ SECURITY_HEADERS = [
     (b"content-security-policy", CONTENT_SECURITY_POLICY.encode()),
     (b"x-content-type-options", b"nosniff"),
     (b"x-frame-options", b"DENY"),
-    # Run links are capabilities: never leak them to other sites through Referer.
-    (b"referrer-policy", b"no-referrer"),
+    # Run links are capabilities: never leak them to other sites through Referer
+    # ("no-referrer" would also blank the Origin of our own forms).
+    (b"referrer-policy", b"same-origin"),
     (b"cross-origin-opener-policy", b"same-origin"),
     (b"cross-origin-resource-policy", b"same-origin"),
 ]
