@@ -1,22 +1,28 @@
 """The ``omniopt plot`` and ``omniopt report`` sub-commands (argument parsing and output).
 
 ``main`` functions take the arguments after the sub-command and return an exit
-code. A user error is one line on stderr (``error: ...``) and the error's exit
-code from :mod:`omniopt.errors`.
+code. User errors are raised as :class:`omniopt.errors.OmniOptError` (bad
+arguments too); ``omniopt.cli`` prints them as one line with their exit code.
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 
-from omniopt.errors import OmniOptError, UsageError
+from omniopt.errors import UsageError
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse that raises a UsageError (one line, exit code 2) instead of printing usage and exiting."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}", f"see {self.prog} --help")
 
 
 def _parser_plot() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="omniopt plot",
         description="Plot a run folder. Without --plot_type: list the plot types this run allows.",
     )
@@ -38,7 +44,7 @@ def _parser_plot() -> argparse.ArgumentParser:
 
 
 def _parser_report() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="omniopt report",
         description="Write one self-contained HTML report of a run (plots, tables, failures; opens offline).",
     )
@@ -48,19 +54,10 @@ def _parser_report() -> argparse.ArgumentParser:
     return parser
 
 
-def _guarded(body: Callable[[], int]) -> int:
-    """Turn an OmniOptError into one line on stderr and its exit code."""
-    try:
-        return body()
-    except OmniOptError as exc:
-        print(f"error: {exc.one_line()}", file=sys.stderr)
-        return int(exc.exit_code)
-
-
 def plot_main(argv: Sequence[str]) -> int:
     """``omniopt plot RUN_DIR [--plot_type TYPE] [--save_to_file F] [--min X] [--max Y] [--exclude_params a,b]``."""
     arguments = _parser_plot().parse_args(list(argv))
-    return _guarded(lambda: _plot(arguments))
+    return _plot(arguments)
 
 
 def _plot(arguments: argparse.Namespace) -> int:
@@ -110,7 +107,7 @@ def _list_plot_types(run: object) -> int:
 def report_main(argv: Sequence[str]) -> int:
     """``omniopt report RUN_DIR [-o report.html]``."""
     arguments = _parser_report().parse_args(list(argv))
-    return _guarded(lambda: _report(arguments))
+    return _report(arguments)
 
 
 def _report(arguments: argparse.Namespace) -> int:

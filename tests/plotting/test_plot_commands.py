@@ -100,6 +100,10 @@ def test_errors_are_one_line_with_an_exit_code(real_runs: dict[str, Path], tmp_p
     )
     usage = int(ExitCode.USAGE)
     assert_one_line_error(omniopt("plot", real_runs["single"], "--plot_type", "nope"), contains="unknown plot type", code=usage)
+    assert_one_line_error(omniopt("plot", real_runs["single"], "--min", "low"), contains="invalid float value", code=usage)
+    assert_one_line_error(
+        omniopt("plot", real_runs["single"], "--plot_type", "scatter", "--min", "3", "--max", "1"), contains="larger than --max", code=usage
+    )
     assert_one_line_error(
         omniopt("plot", real_runs["single"], "--plot_type", "scatter", "--save_to_file", tmp_path / "a.pdf"),
         contains="cannot save",

@@ -30,6 +30,8 @@ from omniopt.plotting.prepare import (
 from omniopt.run_data import ObjectiveInfo, ParameterInfo, Run, TrialRecord
 
 MIN_TRIALS = 3
+#: A Gaussian process costs n^3 per step of its fit: beyond this many trials it sees a sample.
+MAX_GP_TRIALS = 120
 SLICE_POINTS = 60
 CONTOUR_POINTS = 25
 MAX_CONTOUR_PARAMETERS = 4
@@ -101,7 +103,7 @@ def _fit_gp(inputs: Any, targets: Sequence[float]) -> Any:
     kernel = ConstantKernel(1.0) * Matern(length_scale=np.ones(inputs.shape[1]), length_scale_bounds=(1e-2, 1e2), nu=2.5) + WhiteKernel(
         1e-3, noise_level_bounds=(1e-8, 1.0)
     )
-    model = GaussianProcessRegressor(kernel=kernel, normalize_y=True, n_restarts_optimizer=1, random_state=0)
+    model = GaussianProcessRegressor(kernel=kernel, normalize_y=True, n_restarts_optimizer=0, random_state=0)
     with warnings.catch_warnings():
         # Few points make the optimiser hit bounds; the fit is still the best one found.
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -120,6 +122,7 @@ class FittedRun:
     targets: list[float]
     model: Any
     best: TrialRecord
+    fitted_on: list[TrialRecord]
 
     def predict(self, points: Sequence[Mapping[str, Any]], with_std: bool = False) -> Any:
         """Model mean (and standard deviation) at parameter dicts."""
@@ -129,7 +132,7 @@ class FittedRun:
         return self.model.predict(rows, return_std=with_std)
 
     def note(self) -> str:
-        return f"Gaussian process fitted on {len(self.trials)} trials; other parameters at trial {self.best.index} (best)"
+        return f"Gaussian process fitted on {len(self.fitted_on)} trials; other parameters at trial {self.best.index} (best)"
 
 
 def _fit(run: Run, options: PlotOptions, plot: str, numeric_only: bool = False) -> FittedRun:
@@ -137,9 +140,20 @@ def _fit(run: Run, options: PlotOptions, plot: str, numeric_only: bool = False) 
 
     objective = run.objective(options.objective)
     trials, parameters, encoder = _training_data(run, options, plot, numeric_only)
-    targets = objective_values(trials, objective)
-    model = _fit_gp(np.asarray([encoder.row(t.params) for t in trials]), targets)
-    return FittedRun(objective, trials, parameters, encoder, targets, model, best_trial(trials, objective))
+    best = best_trial(trials, objective)
+    sample = _sample(trials, best)
+    model = _fit_gp(np.asarray([encoder.row(t.params) for t in sample]), objective_values(sample, objective))
+    return FittedRun(objective, trials, parameters, encoder, objective_values(trials, objective), model, best, sample)
+
+
+def _sample(trials: list[TrialRecord], best: TrialRecord) -> list[TrialRecord]:
+    """At most MAX_GP_TRIALS trials, always with the best one; the same sample every time."""
+    import random
+
+    if len(trials) <= MAX_GP_TRIALS:
+        return trials
+    others = [t for t in trials if t is not best]
+    return [best] + random.Random(0).sample(others, MAX_GP_TRIALS - 1)
 
 
 def parameter_importance(run: Run, options: PlotOptions) -> Chart:

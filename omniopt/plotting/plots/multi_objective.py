@@ -20,6 +20,22 @@ from omniopt.plotting.prepare import (
 from omniopt.run_data import Run
 
 
+#: Each hypervolume is exact; beyond this many front changes only a spread of them is computed.
+MAX_HYPERVOLUME_EVALUATIONS = 150
+
+
+def _front_changes(points: list[list[float]]) -> tuple[list[int], dict[int, list[list[float]]]]:
+    """Positions where a point improved the front (minimization), with the front after each."""
+    changes, fronts = [], {}
+    front: list[list[float]] = []
+    for position, point in enumerate(points):
+        if not any(all(o <= p for o, p in zip(other, point)) for other in front):
+            front = [f for f in front if not all(p <= q for p, q in zip(point, f))] + [point]
+            changes.append(position)
+            fronts[position] = front
+    return changes, fronts
+
+
 def _need_objectives(run: Run, plot: str) -> None:
     if len(run.objectives) < 2:
         raise NotEnoughDataError(
@@ -83,15 +99,15 @@ def hypervolume_over_trials(run: Run, options: PlotOptions) -> Chart:
     minimize = [o.minimize for o in run.objectives]
     points = as_minimization([[t.results[o.name] for o in run.objectives] for t in trials], minimize)  # type: ignore[misc]
     reference = reference_point(points)
+    changes, fronts = _front_changes(points)
+    if len(changes) > MAX_HYPERVOLUME_EVALUATIONS:
+        # Evenly spaced front changes, always the last: the curve lags a little between them.
+        keep = {changes[round(i * (len(changes) - 1) / (MAX_HYPERVOLUME_EVALUATIONS - 1))] for i in range(MAX_HYPERVOLUME_EVALUATIONS)}
+        changes = sorted(keep)
+    exact = {position: hypervolume(fronts[position], reference) for position in changes}
     volumes: list[float] = []
-    front: list[list[float]] = []
-    for point in points:
-        if not any(all(o <= p for o, p in zip(other, point)) for other in front):
-            # Only a point that improves the front changes the volume.
-            front = [f for f in front if not all(p <= q for p, q in zip(point, f))] + [point]
-            volumes.append(hypervolume(front, reference))
-        else:
-            volumes.append(volumes[-1])
+    for position in range(len(points)):
+        volumes.append(exact[position] if position in exact else (volumes[-1] if volumes else 0.0))
     shown_reference = ", ".join(
         f"{o.name}={r if o.minimize else -r:.4g}" for o, r in zip(run.objectives, reference)
     )
