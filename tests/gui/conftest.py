@@ -10,7 +10,9 @@ import pytest
 from gui_testkit import CHROMIUM, CHROMIUM_ARGS, THIRD_PARTY, make_site
 
 
-@pytest.fixture(scope="session")
+# Module scope: one sync Playwright at a time per thread, so other test folders that
+# start their own (after this module) are not refused.
+@pytest.fixture(scope="module")
 def browser():
     if not os.path.exists(CHROMIUM):
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)")
