@@ -116,6 +116,9 @@ def main() -> int:
                 "plots_cached_s": round(plots_cached_s, 3),
                 "page_html_s": round(page_html_s, 3),
                 "make_fixture_s": round(made, 2),
+                # Other work on the machine inflates every figure: report it with them.
+                "load_average_1min": os.getloadavg()[0],
+                "cpus": os.cpu_count(),
             }
             print(json.dumps(results), flush=True)
             if not args.no_browser:

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
@@ -129,7 +130,23 @@ async def upload_files(request: Request) -> Response:
             version, count = await run_in_threadpool(_store_upload, state, run, body, final)
         except ArchiveError as exc:
             return error(400, f"upload refused: {exc}")
-    return JSONResponse({"id": run.id, "version": version, "files": count, "url": run_link(request, run)}, headers=NO_STORE)
+    return JSONResponse(
+        {"id": run.id, "version": version, "files": count, "url": run_link(request, run)},
+        headers=NO_STORE,
+        # Only after a final upload: a live run changes too often to build each version ahead.
+        background=BackgroundTask(run_in_threadpool, _prepare_page_data, state, run.id) if final else None,
+    )
+
+
+def _prepare_page_data(state: ServerState, run_id: str) -> None:
+    """Build the table and plots of a run's new version right after its upload, so
+    the first visitor does not wait; skipped while a build of that run is running."""
+    run = state.store.get_run(run_id)
+    if run is None:
+        return
+    folder = state.store.run_files(run.id)
+    for kind, build in (("table", _table_body), ("plots", _plots_body)):
+        state.cached(run, kind, lambda build=build: build(folder), wait=False)
 
 
 def _store_upload(state: ServerState, run: Run, body: Any, final: bool) -> tuple[int, int]:

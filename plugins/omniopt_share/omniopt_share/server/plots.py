@@ -24,7 +24,6 @@ PAGE_PLOT_TYPES = (
     "time_and_exit_code",
     "worker",
     "general",
-    "trial_index_result",
     "get_next_trials",
     "cpu_ram_usage",
     "gpu_usage",

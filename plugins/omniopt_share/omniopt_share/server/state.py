@@ -30,11 +30,12 @@ class ServerState:
         with self._locks_guard:
             return self._locks.setdefault(run_id, threading.Lock())
 
-    def cached(self, run: Run, kind: str, build: Callable[[], Any]) -> Any:
+    def cached(self, run: Run, kind: str, build: Callable[[], Any], *, wait: bool = True) -> Any:
         """``build()`` once per run version (table and plots of big runs are costly).
 
         Readers asking for the same thing at once wait for one build instead of
-        each starting their own.
+        each starting their own. With ``wait=False`` nothing is done (None is
+        returned) while another build of the same run is going on.
         """
         key = (run.id, kind, run.version)
         with self._cache_guard:
@@ -42,7 +43,9 @@ class ServerState:
                 self._cache.move_to_end(key)
                 return self._cache[key]
             building = self._building.setdefault((run.id, kind), threading.Lock())
-        with building:
+        if not building.acquire(blocking=wait):
+            return None
+        try:
             with self._cache_guard:
                 if key in self._cache:
                     return self._cache[key]
@@ -51,6 +54,8 @@ class ServerState:
                 self._cache[key] = value
                 while len(self._cache) > self.cache_size:
                     self._cache.popitem(last=False)
+        finally:
+            building.release()
         return value
 
 
