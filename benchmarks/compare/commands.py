@@ -104,10 +104,14 @@ def omniopt_command(spec: RunSpec, run_dir: Path, model: str | None) -> list[str
 
 
 def omniopt2_command(spec: RunSpec, run_dir: Path, python: Path, script: Path) -> list[str]:
-    """OmniOpt2 started by its venv's Python, which makes it skip its own venv bootstrap."""
+    """OmniOpt2 started by its venv's Python, which makes it skip its own venv bootstrap.
+
+    `--time` is required by OmniOpt2 even for local runs; `--no_sleep` drops its
+    pauses between job submissions (meant for clusters), the fairest setting on one machine.
+    """
     return [
         str(python), str(script), *_shared_flags(spec, run_dir),
-        "--force_local_execution", "--time", "600",
+        "--force_local_execution", "--time", "600", "--no_sleep", "--disable_tqdm",
     ]
 
 

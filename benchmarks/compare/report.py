@@ -256,6 +256,8 @@ def write_report(records: list[dict], mode: str, command: str, out: Path) -> Pat
         f"# Side-by-side benchmark ({mode})",
         "",
         f"- command: `{command}`",
+        *(f"- runs recorded by: `{c}`" for c in sorted({rec.get("harness_command", "?") for rec in records})),
+        f"- threads (OMP/MKL) per tool: {sorted({rec.get('threads') for rec in records}, key=str)}",
         f"- when: {time.strftime('%Y-%m-%d %H:%M', time.gmtime(started))} to "
         f"{time.strftime('%H:%M UTC', time.gmtime(ended))} ({(ended - started) / 60:.1f} min of runs)",
         f"- machine: {_machine()}",

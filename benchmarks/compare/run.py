@@ -53,25 +53,27 @@ def full_plan(tools: tuple[str, ...], problems: tuple[str, ...]) -> list[RunSpec
 
 
 def quick_plan(tools: tuple[str, ...], problems: tuple[str, ...]) -> list[RunSpec]:
-    """Two problems, budget 30, two seeds, one slot; the 1-second Branin with 1 and 4 slots.
+    """Two problems, budget 30, one slot, seeds 1 and 2; the 1-second Branin with 1 and 4 slots.
 
-    OmniOpt2 spends seconds per trial, so in quick mode it runs one seed per
-    problem and sits out the 1-second case, or quick mode would not end in 10 minutes.
+    OmniOpt2 spends seconds per trial, so in quick mode it runs seed 1 only,
+    and the 1-second case is run by omniopt alone (it serves the 4-slot target).
+    Ordered so that a stopped run has already covered every tool once.
     """
     chosen = problems if problems != tuple(PROBLEMS) else ("branin", "mixed")
-    specs = [
-        RunSpec(tool, problem, 0.0, 30, seed, 1, 10)
-        for problem in chosen
-        for seed in (1, 2)
-        for tool in tools
-        if not (tool == "omniopt2" and seed > 1)
-    ]
-    specs += [
-        RunSpec(tool, chosen[0], 1.0, 30, 1, slots, 10)
-        for slots in (1, 4)
-        for tool in tools
-        if tool in ("omniopt", "ax")
-    ]
+
+    def instant(problem: str, seed: int) -> list[RunSpec]:
+        return [
+            RunSpec(tool, problem, 0.0, 30, seed, 1, 10)
+            for tool in tools
+            if not (tool == "omniopt2" and seed > 1)
+        ]
+
+    one_second = [RunSpec("omniopt", chosen[0], 1.0, 30, 1, slots, 10) for slots in (1, 4) if "omniopt" in tools]
+    specs = instant(chosen[0], 1) + one_second
+    for problem in chosen[1:]:
+        specs += instant(problem, 1)
+    for problem in chosen:
+        specs += instant(problem, 2)
     return specs
 
 
@@ -99,7 +101,7 @@ def read_trials(trial_log: Path, started: float) -> list[dict]:
     return sorted(trials, key=lambda t: t["end"])
 
 
-def run_one(spec: RunSpec) -> dict:
+def run_one(spec: RunSpec, threads: int = 1) -> dict:
     """Run one spec in a fresh work folder; its record (also saved under results/raw/)."""
     from measure import run_measured
 
@@ -108,14 +110,19 @@ def run_one(spec: RunSpec) -> dict:
     workdir.mkdir(parents=True)
     command = command_for(spec, workdir / "runs")
     trial_log = workdir / "trials.jsonl"
+    env = {"BENCH_TRIAL_LOG": str(trial_log), "PYTHONUNBUFFERED": "1"}
+    if threads:
+        env.update(OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
     load_before = os.getloadavg()[0]
     measured = run_measured(
-        command, cwd=workdir, env={"BENCH_TRIAL_LOG": str(trial_log), "PYTHONUNBUFFERED": "1"},
+        command, cwd=workdir, env=env,
         log=workdir / "tool.log", timeout=RUN_TIMEOUT_S,
     )
     record = {
         "spec": asdict(spec),
         "command": command,
+        "threads": threads,
+        "harness_command": " ".join([sys.executable, *sys.argv]),
         **asdict(measured),
         "load_before": load_before,
         "load_after": os.getloadavg()[0],
@@ -131,6 +138,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--quick", action="store_true", help="small plan that ends in about 10 minutes")
     parser.add_argument("--tools", nargs="+", choices=TOOLS, default=list(TOOLS))
     parser.add_argument("--problems", nargs="+", choices=list(PROBLEMS), default=list(PROBLEMS))
+    parser.add_argument(
+        "--threads", type=int, default=1,
+        help="OMP/MKL threads for every tool (default 1: torch's spinning threads suffer badly on a loaded"
+        " machine; 0 keeps each tool's own default)",
+    )
     parser.add_argument("--resume", action="store_true", help="keep runs already recorded under results/raw/")
     parser.add_argument("--report-only", action="store_true", help="only rebuild the report from recorded runs")
     args = parser.parse_args(argv)
@@ -141,7 +153,7 @@ def main(argv: list[str] | None = None) -> int:
         for number, spec in enumerate(plan, 1):
             if args.resume and (RAW / f"{spec.key}.json").exists():
                 continue
-            record = run_one(spec)
+            record = run_one(spec, args.threads)
             print(
                 f"[{number}/{len(plan)}] {spec.key}: {record['wall']:.1f} s, "
                 f"{len(record['trials'])} trials, exit {record['exit_code']}, load {record['load_after']:.1f}",
