@@ -180,7 +180,9 @@ async def download(request: Request) -> Response:
     return StreamingResponse(
         chunks(),
         media_type="application/gzip",
-        headers={"content-disposition": f'attachment; filename="{name}.tar.gz"', "cache-control": "no-store"},
+        # Already compressed: "identity" keeps the gzip middleware from compressing it again.
+        headers={"content-disposition": f'attachment; filename="{name}.tar.gz"', "cache-control": "no-store",
+                 "content-encoding": "identity"},
     )
 
 

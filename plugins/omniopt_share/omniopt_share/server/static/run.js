@@ -228,14 +228,15 @@
 
   // ---- loading and live updates ---------------------------------------------------
   async function loadAll() {
-    const [run, tableAnswer, plots] = await Promise.all([
-      getJson(api), getJson(api + "/table"), getJson(api + "/plots"),
-    ]);
+    // Summary and table first; the plots (the largest answer) draw when they arrive.
+    const plotsArriving = getJson(api + "/plots");
+    const [run, tableAnswer] = await Promise.all([getJson(api), getJson(api + "/table")]);
     version = run.version;
     showSummary(run);
     table = tableAnswer;
     renderTable();
-    renderPlots(plots);
+    document.body.dataset.tableVersion = String(version);
+    renderPlots(await plotsArriving);
     document.body.dataset.loadedVersion = String(version);
     return run;
   }
