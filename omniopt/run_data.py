@@ -28,6 +28,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from omniopt.errors import ExitCode, OmniOptError
+from omniopt.model import Objective
 
 
 class RunDataError(OmniOptError):
@@ -36,39 +37,30 @@ class RunDataError(OmniOptError):
     exit_code = ExitCode.RUN_DIR_UNUSABLE
 
 
-#: Columns of results.csv that are neither parameters nor results.
-META_COLUMNS = frozenset(
-    {
-        "trial_index",
-        "submit_time",
-        "queue_time",
-        "worker_generator_uuid",
-        "start_time",
-        "end_time",
-        "run_time",
-        "program_string",
-        "exit_code",
-        "signal",
-        "hostname",
-        "arm_name",
-        "trial_status",
-        "generation_node",
-        "generation_method",
-    }
+#: The leading columns of omniopt's results.csv, in order (results and parameters follow).
+LEADING_COLUMNS = (
+    "trial_index",
+    "submit_time",
+    "queue_time",
+    "worker_generator_uuid",
+    "start_time",
+    "end_time",
+    "run_time",
+    "program_string",
+    "exit_code",
+    "signal",
+    "hostname",
+    "arm_name",
+    "trial_status",
+    "generation_node",
 )
+#: Columns of results.csv that are neither parameters nor results (OmniOpt2 says generation_method).
+META_COLUMNS = frozenset(LEADING_COLUMNS) | {"generation_method"}
 INFO_PREFIX = "OO_Info_"
 
 
-@dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
-class ObjectiveInfo:
-    """One objective and its direction."""
-
-    name: str
-    minimize: bool = True
-
-    @property
-    def direction(self) -> str:
-        return "min" if self.minimize else "max"
+#: An objective of a run: the core's own record (name, minimize, direction).
+ObjectiveInfo = Objective
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -193,10 +185,22 @@ class Run:
 
     def time_span(self) -> tuple[float, float] | None:
         """(first start, last end) in unix seconds, from run.json or the trials."""
-        starts = [t for t in (x.submit_time or x.start_time for x in self.trials) if t is not None]
+        starts = [
+            t
+            for t in (x.submit_time or x.start_time for x in self.trials)
+            if t is not None
+        ]
         ends = [x.end_time for x in self.trials if x.end_time is not None]
-        begin = self.started_at if self.started_at is not None else (min(starts) if starts else None)
-        end = self.finished_at if self.finished_at is not None else (max(ends) if ends else None)
+        begin = (
+            self.started_at
+            if self.started_at is not None
+            else (min(starts) if starts else None)
+        )
+        end = (
+            self.finished_at
+            if self.finished_at is not None
+            else (max(ends) if ends else None)
+        )
         if begin is None or end is None:
             return None
         return begin, end
@@ -230,13 +234,18 @@ def load_run(path: str | os.PathLike[str]) -> Run:
     layout = "omniopt2" if "generation_method" in header or not meta else "omniopt"
     trials = tuple(
         sorted(
-            (_trial(row, number, objectives, parameters) for number, row in enumerate(rows, 2)),
+            (
+                _trial(row, number, objectives, parameters)
+                for number, row in enumerate(rows, 2)
+            ),
             key=lambda t: t.index,
         )
     )
     return Run(
         path=folder,
-        experiment_name=str(meta.get("experiment_name") or _experiment_from_path(folder)),
+        experiment_name=str(
+            meta.get("experiment_name") or _experiment_from_path(folder)
+        ),
         layout=layout,
         objectives=objectives,
         parameters=parameters,
@@ -268,11 +277,17 @@ def _read_csv_with_header(path: str) -> tuple[list[str], list[dict[str, str]]]:
             if not header:
                 return [], []
             header = [h.strip() for h in header]
-            rows = [dict(zip(header, (v.strip() for v in row))) for row in reader if row]
+            rows = [
+                dict(zip(header, (v.strip() for v in row))) for row in reader if row
+            ]
     except UnicodeDecodeError:
-        raise RunDataError(f"{path} is not UTF-8 text", "restore the file from the run") from None
+        raise RunDataError(
+            f"{path} is not UTF-8 text", "restore the file from the run"
+        ) from None
     except OSError as exc:
-        raise RunDataError(f"cannot read {path}: {exc.strerror}", "check the file's permissions") from None
+        raise RunDataError(
+            f"cannot read {path}: {exc.strerror}", "check the file's permissions"
+        ) from None
     return header, rows
 
 
@@ -283,7 +298,9 @@ def _read_json(path: str) -> dict[str, Any]:
         with open(path, encoding="utf-8") as handle:
             data = json.load(handle)
     except (OSError, ValueError) as exc:
-        raise RunDataError(f"{path} is not valid JSON ({exc})", "restore the file from the run") from None
+        raise RunDataError(
+            f"{path} is not valid JSON ({exc})", "restore the file from the run"
+        ) from None
     return data if isinstance(data, dict) else {}
 
 
@@ -294,11 +311,14 @@ def _lines(path: str) -> tuple[str, ...]:
         return tuple(line.rstrip("\n") for line in handle if line.strip())
 
 
-def _objectives(folder: str, header: list[str], meta: Mapping[str, Any]) -> tuple[ObjectiveInfo, ...]:
+def _objectives(
+    folder: str, header: list[str], meta: Mapping[str, Any]
+) -> tuple[ObjectiveInfo, ...]:
     declared = meta.get("objectives")
     if isinstance(declared, list) and declared:
         return tuple(
-            ObjectiveInfo(name=str(o["name"]), minimize=bool(o.get("minimize", True))) for o in declared
+            ObjectiveInfo(name=str(o["name"]), minimize=bool(o.get("minimize", True)))
+            for o in declared
         )
     names = list(_lines(os.path.join(folder, "result_names.txt")))
     directions = list(_lines(os.path.join(folder, "result_min_max.txt")))
@@ -319,7 +339,11 @@ def _objectives(folder: str, header: list[str], meta: Mapping[str, Any]) -> tupl
                 f"results.csv in {folder} has no column for the objective {name!r}",
                 "the run folder is incomplete; copy results.csv again",
             )
-        direction = directions[position].strip().lower() if position < len(directions) else "min"
+        direction = (
+            directions[position].strip().lower()
+            if position < len(directions)
+            else "min"
+        )
         found.append(ObjectiveInfo(name=column, minimize=direction != "max"))
     return tuple(found)
 
@@ -343,7 +367,11 @@ def _parameters(
     result_columns = {o.name for o in objectives}
     guessed = []
     for column in header:
-        if column in META_COLUMNS or column in result_columns or column.startswith(INFO_PREFIX):
+        if (
+            column in META_COLUMNS
+            or column in result_columns
+            or column.startswith(INFO_PREFIX)
+        ):
             continue
         values = [row.get(column, "") for row in rows if row.get(column, "") != ""]
         numbers = [_float_or_none(v) for v in values]
@@ -359,7 +387,11 @@ def _parameters(
                 )
             )
         else:
-            guessed.append(ParameterInfo(name=column, kind="choice", values=tuple(dict.fromkeys(values))))
+            guessed.append(
+                ParameterInfo(
+                    name=column, kind="choice", values=tuple(dict.fromkeys(values))
+                )
+            )
     return tuple(guessed)
 
 
@@ -367,9 +399,15 @@ def _declared_parameter(spec: Mapping[str, Any]) -> ParameterInfo:
     kind = str(spec.get("kind", "range"))
     name = str(spec["name"])
     if kind == "choice":
-        return ParameterInfo(name=name, kind="choice", values=tuple(_as_text(v) for v in spec.get("values", ())))
+        return ParameterInfo(
+            name=name,
+            kind="choice",
+            values=tuple(_as_text(v) for v in spec.get("values", ())),
+        )
     if kind == "fixed":
-        return ParameterInfo(name=name, kind="fixed", values=(_as_text(spec.get("value")),))
+        return ParameterInfo(
+            name=name, kind="fixed", values=(_as_text(spec.get("value")),)
+        )
     return ParameterInfo(
         name=name,
         kind="range",
@@ -397,7 +435,11 @@ def _trial(
     for objective in objectives:
         text = row.get(objective.name, "")
         value = _float_or_none(text)
-        if text not in ("", "nan", "NaN", "None") and value is None and status != "FAILED":
+        if (
+            text not in ("", "nan", "NaN", "None")
+            and value is None
+            and status != "FAILED"
+        ):
             raise RunDataError(
                 f"results.csv line {line}: column {objective.name!r} holds {text!r}, not a number",
                 "fix or remove that row; results must be numbers",
@@ -422,18 +464,26 @@ def _trial(
     return TrialRecord(
         index=index,
         status=status,
-        generation_node=row.get("generation_node") or row.get("generation_method") or "",
+        generation_node=row.get("generation_node")
+        or row.get("generation_method")
+        or "",
         arm_name=row.get("arm_name", ""),
         submit_time=_float_or_none(row.get("submit_time", "")),
         start_time=_float_or_none(row.get("start_time", "")),
         end_time=_float_or_none(row.get("end_time", "")),
         run_time=_float_or_none(row.get("run_time", "")),
-        exit_code=int(exit_code) if exit_code is not None and math.isfinite(exit_code) else None,
+        exit_code=int(exit_code)
+        if exit_code is not None and math.isfinite(exit_code)
+        else None,
         signal=row.get("signal", ""),
         hostname=row.get("hostname", ""),
         params=params,
         results=results,
-        info={k[len(INFO_PREFIX):]: v for k, v in row.items() if k.startswith(INFO_PREFIX)},
+        info={
+            k[len(INFO_PREFIX) :]: v
+            for k, v in row.items()
+            if k.startswith(INFO_PREFIX)
+        },
     )
 
 
@@ -534,7 +584,7 @@ def _gpu_usage(folder: str) -> dict[str, tuple[tuple[float, str, float, float], 
 
     found: dict[str, tuple[tuple[float, str, float, float], ...]] = {}
     for path in sorted(glob.glob(os.path.join(folder, "gpu_usage__*.csv"))):
-        host = os.path.basename(path)[len("gpu_usage__"):-len(".csv")]
+        host = os.path.basename(path)[len("gpu_usage__") : -len(".csv")]
         rows = []
         for row in _plain_rows(path):
             if len(row) < 13:
@@ -542,13 +592,22 @@ def _gpu_usage(folder: str) -> dict[str, tuple[tuple[float, str, float, float], 
             moment = _float_or_none(row[0])
             if moment is None:
                 try:
-                    moment = datetime.strptime(row[0][:19], "%Y/%m/%d %H:%M:%S").timestamp()
+                    moment = datetime.strptime(
+                        row[0][:19], "%Y/%m/%d %H:%M:%S"
+                    ).timestamp()
                 except ValueError:
                     continue
             utilization = _LEADING_NUMBER.search(row[8])
             memory_used = _LEADING_NUMBER.search(row[12])
             if utilization and memory_used:
-                rows.append((moment, row[1], float(utilization.group()), float(memory_used.group())))
+                rows.append(
+                    (
+                        moment,
+                        row[1],
+                        float(utilization.group()),
+                        float(memory_used.group()),
+                    )
+                )
         if rows:
             found[host] = tuple(rows)
     return found
@@ -564,7 +623,9 @@ def _failures(path: str) -> tuple[FailureRecord, ...]:
         if index is not None:
             failures.append(
                 FailureRecord(
-                    trial_index=int(index), reason=row.get("reason", ""), detail=row.get("detail", "")
+                    trial_index=int(index),
+                    reason=row.get("reason", ""),
+                    detail=row.get("detail", ""),
                 )
             )
     return tuple(failures)

@@ -49,4 +49,7 @@ def can_fit_model(run: Run) -> bool:
 
 
 def can_fit_contour(run: Run) -> bool:
-    return can_fit_model(run) and sum(1 for p in run.tunable_parameters() if p.is_numeric) >= 2
+    return (
+        can_fit_model(run)
+        and sum(1 for p in run.tunable_parameters() if p.is_numeric) >= 2
+    )

@@ -14,7 +14,18 @@ import dataclasses
 from collections.abc import Sequence
 from typing import Literal
 
-TraceKind = Literal["markers", "lines", "curve", "step", "bars", "box", "band", "contour", "hexagons", "parallel"]
+TraceKind = Literal[
+    "markers",
+    "lines",
+    "curve",
+    "step",
+    "bars",
+    "box",
+    "band",
+    "contour",
+    "hexagons",
+    "parallel",
+]
 
 #: One colour list for both renderers (so a group has the same colour in HTML and SVG).
 PALETTE = (

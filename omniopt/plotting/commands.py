@@ -26,8 +26,15 @@ def _parser_plot() -> argparse.ArgumentParser:
         prog="omniopt plot",
         description="Plot a run folder. Without --plot_type: list the plot types this run allows.",
     )
-    parser.add_argument("run_dir", metavar="RUN_DIR", help="run folder, e.g. runs/my_experiment/0")
-    parser.add_argument("--plot_type", "--plot-type", dest="plot_type", help="which plot (see the list without it)")
+    parser.add_argument(
+        "run_dir", metavar="RUN_DIR", help="run folder, e.g. runs/my_experiment/0"
+    )
+    parser.add_argument(
+        "--plot_type",
+        "--plot-type",
+        dest="plot_type",
+        help="which plot (see the list without it)",
+    )
     parser.add_argument(
         "--save_to_file",
         "--save-to-file",
@@ -35,11 +42,36 @@ def _parser_plot() -> argparse.ArgumentParser:
         metavar="FILE",
         help="write FILE (.svg, .png or .html); default RUN_DIR/plots/TYPE.html",
     )
-    parser.add_argument("--min", dest="min_result", type=float, metavar="X", help="leave out trials whose result is below X")
-    parser.add_argument("--max", dest="max_result", type=float, metavar="Y", help="leave out trials whose result is above Y")
-    parser.add_argument("--exclude_params", "--exclude-params", dest="exclude_params", default="", metavar="A,B", help="parameters to leave out")
-    parser.add_argument("--objective", metavar="NAME", help="objective for colours and --min/--max (default: the first)")
-    parser.add_argument("--open", action="store_true", help="open the written file in a web browser")
+    parser.add_argument(
+        "--min",
+        dest="min_result",
+        type=float,
+        metavar="X",
+        help="leave out trials whose result is below X",
+    )
+    parser.add_argument(
+        "--max",
+        dest="max_result",
+        type=float,
+        metavar="Y",
+        help="leave out trials whose result is above Y",
+    )
+    parser.add_argument(
+        "--exclude_params",
+        "--exclude-params",
+        dest="exclude_params",
+        default="",
+        metavar="A,B",
+        help="parameters to leave out",
+    )
+    parser.add_argument(
+        "--objective",
+        metavar="NAME",
+        help="objective for colours and --min/--max (default: the first)",
+    )
+    parser.add_argument(
+        "--open", action="store_true", help="open the written file in a web browser"
+    )
     return parser
 
 
@@ -48,9 +80,18 @@ def _parser_report() -> argparse.ArgumentParser:
         prog="omniopt report",
         description="Write one self-contained HTML report of a run (plots, tables, failures; opens offline).",
     )
-    parser.add_argument("run_dir", metavar="RUN_DIR", help="run folder, e.g. runs/my_experiment/0")
-    parser.add_argument("-o", "--output", metavar="FILE", help="HTML file to write (default RUN_DIR/report.html)")
-    parser.add_argument("--open", action="store_true", help="open the report in a web browser")
+    parser.add_argument(
+        "run_dir", metavar="RUN_DIR", help="run folder, e.g. runs/my_experiment/0"
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="HTML file to write (default RUN_DIR/report.html)",
+    )
+    parser.add_argument(
+        "--open", action="store_true", help="open the report in a web browser"
+    )
     return parser
 
 
@@ -68,12 +109,21 @@ def _plot(arguments: argparse.Namespace) -> int:
     run = load_run(arguments.run_dir)
     if not arguments.plot_type:
         return _list_plot_types(run)
-    if arguments.min_result is not None and arguments.max_result is not None and arguments.min_result > arguments.max_result:
-        raise UsageError(f"--min {arguments.min_result:g} is larger than --max {arguments.max_result:g}", "swap the two values")
+    if (
+        arguments.min_result is not None
+        and arguments.max_result is not None
+        and arguments.min_result > arguments.max_result
+    ):
+        raise UsageError(
+            f"--min {arguments.min_result:g} is larger than --max {arguments.max_result:g}",
+            "swap the two values",
+        )
     options = PlotOptions(
         min_result=arguments.min_result,
         max_result=arguments.max_result,
-        exclude_params=tuple(p.strip() for p in arguments.exclude_params.split(",") if p.strip()),
+        exclude_params=tuple(
+            p.strip() for p in arguments.exclude_params.split(",") if p.strip()
+        ),
         objective=arguments.objective,
     )
     name = figures.entry(arguments.plot_type).name

@@ -40,7 +40,9 @@ def _as_run(run: Run | str | os.PathLike[str]) -> Run:
     return run if isinstance(run, Run) else load_run(run)
 
 
-def available_plot_types(run: Run | str | os.PathLike[str], pm: Any = None) -> list[str]:
+def available_plot_types(
+    run: Run | str | os.PathLike[str], pm: Any = None
+) -> list[str]:
     """Names of the plot types this run's files allow."""
     loaded = _as_run(run)
     return [name for name, entry in plot_types(pm).items() if _applies(entry, loaded)]
@@ -49,7 +51,7 @@ def available_plot_types(run: Run | str | os.PathLike[str], pm: Any = None) -> l
 def _applies(entry: PlotTypeEntry, run: Run) -> bool:
     try:
         return bool(entry.applies(run))
-    except Exception:  # a plugin's broken check must not hide the other plots
+    except Exception:  # noqa: BLE001  (a plugin's broken check must not hide the other plots)
         return False
 
 
@@ -59,18 +61,26 @@ def entry(plot_type: str, pm: Any = None) -> PlotTypeEntry:
     for name, found in known.items():
         if name.casefold() == plot_type.casefold():
             return found
-    raise UsageError(f"unknown plot type {plot_type!r}", f"known plot types: {', '.join(known)}")
+    raise UsageError(
+        f"unknown plot type {plot_type!r}", f"known plot types: {', '.join(known)}"
+    )
 
 
 def chart(
-    run: Run | str | os.PathLike[str], plot_type: str, options: PlotOptions | None = None, pm: Any = None
+    run: Run | str | os.PathLike[str],
+    plot_type: str,
+    options: PlotOptions | None = None,
+    pm: Any = None,
 ) -> Chart:
     """The neutral chart of one plot type (raises OmniOptError when the data does not allow it)."""
     return entry(plot_type, pm).render(_as_run(run), options or PlotOptions())
 
 
 def build(
-    run: Run | str | os.PathLike[str], plot_type: str, options: PlotOptions | None = None, pm: Any = None
+    run: Run | str | os.PathLike[str],
+    plot_type: str,
+    options: PlotOptions | None = None,
+    pm: Any = None,
 ) -> Any:
     """A plotly Figure of one plot type."""
     return figure_of(chart(run, plot_type, options, pm))
@@ -107,7 +117,9 @@ def _check_target(path: str | os.PathLike[str]) -> str:
         )
     folder = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(folder):
-        raise UsageError(f"folder {folder} does not exist", "create it first or save elsewhere")
+        raise UsageError(
+            f"folder {folder} does not exist", "create it first or save elsewhere"
+        )
     return extension
 
 
@@ -116,10 +128,14 @@ def save_chart(drawn: Chart, path: str | os.PathLike[str]) -> str:
     extension = _check_target(path)
     target = os.fspath(path)
     if extension == ".html":
-        figure_of(drawn).write_html(target, include_plotlyjs=True, full_html=True, config={"displaylogo": False})
+        figure_of(drawn).write_html(
+            target, include_plotlyjs=True, full_html=True, config={"displaylogo": False}
+        )
         return target
     if not isinstance(drawn, Chart):
-        raise UsageError("this plot type draws only interactive HTML", "save it as .html")
+        raise UsageError(
+            "this plot type draws only interactive HTML", "save it as .html"
+        )
     from omniopt.plotting.to_matplotlib import save as save_static
 
     save_static(drawn, target)
@@ -133,7 +149,9 @@ def plotly_js_path() -> str:
     spec = importlib.util.find_spec("plotly")
     if spec is None or not spec.submodule_search_locations:
         raise UsageError("the plotly package is not installed", "pip install plotly")
-    path = os.path.join(list(spec.submodule_search_locations)[0], "package_data", "plotly.min.js")
+    path = os.path.join(
+        next(iter(spec.submodule_search_locations)), "package_data", "plotly.min.js"
+    )
     if not os.path.isfile(path):
         raise UsageError(f"plotly.min.js not found at {path}", "reinstall plotly")
     return path

@@ -12,7 +12,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from omniopt.plotting.chart import Axis
-from omniopt.run_data import ObjectiveInfo, ParameterInfo, Run, RunDataError, TrialRecord
+from omniopt.run_data import (
+    ObjectiveInfo,
+    ParameterInfo,
+    Run,
+    RunDataError,
+    TrialRecord,
+)
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -33,10 +39,15 @@ class NotEnoughDataError(RunDataError):
     """The run is readable but has too little of what this plot needs."""
 
 
-def trials_for_plot(run: Run, options: PlotOptions, *, at_least: int = 2, plot: str = "this plot") -> list[TrialRecord]:
+def trials_for_plot(
+    run: Run, options: PlotOptions, *, at_least: int = 2, plot: str = "this plot"
+) -> list[TrialRecord]:
     """Completed trials inside the --min/--max window; a clear error when too few."""
     if not run.trials:
-        raise NotEnoughDataError(f"run {run.path} has no finished trials yet", "plot again once trials have ended")
+        raise NotEnoughDataError(
+            f"run {run.path} has no finished trials yet",
+            "plot again once trials have ended",
+        )
     completed = run.completed()
     if not completed:
         raise NotEnoughDataError(
@@ -50,7 +61,8 @@ def trials_for_plot(run: Run, options: PlotOptions, *, at_least: int = 2, plot: 
         raise NotEnoughDataError(
             f"run {run.path} has {len(kept)} completed trial{'s' if len(kept) != 1 else ''}{window}; "
             f"{plot} needs at least {at_least}",
-            "let the run finish more trials" + (", or widen --min/--max" if window else ""),
+            "let the run finish more trials"
+            + (", or widen --min/--max" if window else ""),
         )
     return kept
 
@@ -63,7 +75,9 @@ def _inside(value: float | None, options: PlotOptions) -> bool:
     return not (options.max_result is not None and value > options.max_result)
 
 
-def plot_parameters(run: Run, options: PlotOptions, *, numeric_only: bool = False) -> list[ParameterInfo]:
+def plot_parameters(
+    run: Run, options: PlotOptions, *, numeric_only: bool = False
+) -> list[ParameterInfo]:
     """Tunable parameters minus --exclude_params; an error naming the unknown ones."""
     names = {p.name for p in run.parameters}
     unknown = [name for name in options.exclude_params if name not in names]
@@ -76,29 +90,44 @@ def plot_parameters(run: Run, options: PlotOptions, *, numeric_only: bool = Fals
     return [p for p in chosen if p.is_numeric] if numeric_only else chosen
 
 
-def parameter_axis(trials: Sequence[TrialRecord], parameter: ParameterInfo) -> tuple[list[float], Axis]:
+def parameter_axis(
+    trials: Sequence[TrialRecord], parameter: ParameterInfo
+) -> tuple[list[float], Axis]:
     """Numbers to plot for one parameter; choices become positions with their names as ticks."""
     if parameter.is_numeric:
-        return [float(t.params[parameter.name]) for t in trials], Axis(label=parameter.name, log=parameter.log_scale)
+        return [float(t.params[parameter.name]) for t in trials], Axis(
+            label=parameter.name, log=parameter.log_scale
+        )
     seen = [str(t.params[parameter.name]) for t in trials]
-    categories = [v for v in parameter.values if v in seen] + sorted(set(seen) - set(parameter.values))
+    categories = [v for v in parameter.values if v in seen] + sorted(
+        set(seen) - set(parameter.values)
+    )
     position = {value: float(i) for i, value in enumerate(categories)}
-    return [position[v] for v in seen], Axis(label=parameter.name, ticks=tuple((position[c], c) for c in categories))
+    return [position[v] for v in seen], Axis(
+        label=parameter.name, ticks=tuple((position[c], c) for c in categories)
+    )
 
 
 def objective_label(objective: ObjectiveInfo) -> str:
     return f"{objective.name} ({objective.direction})"
 
 
-def objective_values(trials: Sequence[TrialRecord], objective: ObjectiveInfo) -> list[float]:
+def objective_values(
+    trials: Sequence[TrialRecord], objective: ObjectiveInfo
+) -> list[float]:
     return [float(t.results[objective.name]) for t in trials]  # type: ignore[arg-type]
 
 
 def hover_text(trial: TrialRecord, run: Run) -> str:
     """Hover label of a trial: index, generator, results, parameters."""
     parts = [f"trial {trial.index} ({trial.generation_node or '?'})"]
-    parts += [f"{name} = {_short(trial.results.get(name))}" for name in run.objective_names]
-    parts += [f"{p.name} = {_short(trial.params.get(p.name))}" for p in run.tunable_parameters()]
+    parts += [
+        f"{name} = {_short(trial.results.get(name))}" for name in run.objective_names
+    ]
+    parts += [
+        f"{p.name} = {_short(trial.params.get(p.name))}"
+        for p in run.tunable_parameters()
+    ]
     return "<br>".join(parts)
 
 
@@ -110,8 +139,10 @@ def _short(value: object) -> str:
 
 def best_trial(trials: Sequence[TrialRecord], objective: ObjectiveInfo) -> TrialRecord:
     values = objective_values(trials, objective)
-    chosen = min(range(len(values)), key=values.__getitem__) if objective.minimize else max(
-        range(len(values)), key=values.__getitem__
+    chosen = (
+        min(range(len(values)), key=values.__getitem__)
+        if objective.minimize
+        else max(range(len(values)), key=values.__getitem__)
     )
     return trials[chosen]
 
@@ -127,18 +158,23 @@ def running_best(values: Sequence[float], minimize: bool) -> list[float]:
     return best
 
 
-def as_minimization(points: Sequence[Sequence[float]], minimize: Sequence[bool]) -> list[list[float]]:
+def as_minimization(
+    points: Sequence[Sequence[float]], minimize: Sequence[bool]
+) -> list[list[float]]:
     """Flip maximized objectives so that smaller is better everywhere."""
     return [[v if m else -v for v, m in zip(point, minimize)] for point in points]
 
 
-def non_dominated(points: Sequence[Sequence[float]], minimize: Sequence[bool]) -> list[bool]:
+def non_dominated(
+    points: Sequence[Sequence[float]], minimize: Sequence[bool]
+) -> list[bool]:
     """For each point: is no other point at least as good everywhere and better somewhere?"""
     flipped = as_minimization(points, minimize)
     flags = []
     for i, point in enumerate(flipped):
         dominated = any(
-            all(o <= p for o, p in zip(other, point)) and any(o < p for o, p in zip(other, point))
+            all(o <= p for o, p in zip(other, point))
+            and any(o < p for o, p in zip(other, point))
             for j, other in enumerate(flipped)
             if j != i
         )
@@ -176,7 +212,11 @@ def _sliced_volume(array: Any, reference: Any) -> float:
     ordered = array[np.argsort(array[:, -1], kind="stable")]
     depths = np.diff(np.append(ordered[:, -1], reference[-1]))
     return float(
-        sum(depth * _sliced_volume(ordered[: i + 1, :-1], reference[:-1]) for i, depth in enumerate(depths) if depth > 0)
+        sum(
+            depth * _sliced_volume(ordered[: i + 1, :-1], reference[:-1])
+            for i, depth in enumerate(depths)
+            if depth > 0
+        )
     )
 
 

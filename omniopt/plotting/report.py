@@ -36,12 +36,16 @@ dt{font-weight:600}dd{margin:0}
 """
 
 
-def write_report(run: Run | str | os.PathLike[str], path: str | os.PathLike[str], pm: Any = None) -> str:
+def write_report(
+    run: Run | str | os.PathLike[str], path: str | os.PathLike[str], pm: Any = None
+) -> str:
     """Write the report of ``run`` to ``path``; returns the path."""
     target = os.fspath(path)
     folder = os.path.dirname(os.path.abspath(target))
     if not os.path.isdir(folder):
-        raise RunDataError(f"folder {folder} does not exist", "create it first or choose another -o")
+        raise RunDataError(
+            f"folder {folder} does not exist", "create it first or choose another -o"
+        )
     text = report_html(run, pm=pm)
     with open(target, "w", encoding="utf-8") as handle:
         handle.write(text)
@@ -54,7 +58,10 @@ def report_html(run: Run | str | os.PathLike[str], pm: Any = None) -> str:
 
     loaded = run if isinstance(run, Run) else load_run(run)
     if not loaded.trials:
-        raise RunDataError(f"run {loaded.path} has no finished trials yet", "write the report once trials have ended")
+        raise RunDataError(
+            f"run {loaded.path} has no finished trials yet",
+            "write the report once trials have ended",
+        )
     with open(figures.plotly_js_path(), encoding="utf-8") as handle:
         plotly_js = handle.read().replace("</script", "<\\/script")
     plots, skipped = _plots(loaded, pm)
@@ -66,10 +73,13 @@ def report_html(run: Run | str | os.PathLike[str], pm: Any = None) -> str:
         ("failures", "Failures", _failures(loaded)),
     ]
     nav = "".join(f'<a href="#{anchor}">{title}</a>' for anchor, title, _ in sections)
-    body = "".join(f'<section id="{anchor}"><h2>{title}</h2>{content}</section>' for anchor, title, content in sections)
+    body = "".join(
+        f'<section id="{anchor}"><h2>{title}</h2>{content}</section>'
+        for anchor, title, content in sections
+    )
     title = html.escape(f"omniopt report: {loaded.experiment_name}")
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{title}</title>'
         '<link rel="icon" href="data:,">'
         f"<style>{_STYLE}</style><script>{plotly_js}</script></head><body>"
@@ -132,15 +142,21 @@ _DRAW_SCRIPT = """
 def _skipped(skipped: Sequence[tuple[str, str]]) -> str:
     if not skipped:
         return ""
-    items = "".join(f"<li><b>{html.escape(n)}</b>: {html.escape(r)}</li>" for n, r in skipped)
+    items = "".join(
+        f"<li><b>{html.escape(n)}</b>: {html.escape(r)}</li>" for n, r in skipped
+    )
     return f'<p class="muted">Not drawn:</p><ul class="muted">{items}</ul>'
 
 
 def _duration(seconds: float) -> str:
-    seconds = max(0, int(round(seconds)))
+    seconds = max(0, round(seconds))
     hours, rest = divmod(seconds, 3600)
     minutes, secs = divmod(rest, 60)
-    return f"{hours} h {minutes:02d} min {secs:02d} s" if hours else f"{minutes} min {secs:02d} s"
+    return (
+        f"{hours} h {minutes:02d} min {secs:02d} s"
+        if hours
+        else f"{minutes} min {secs:02d} s"
+    )
 
 
 def _summary(run: Run) -> str:
@@ -148,22 +164,36 @@ def _summary(run: Run) -> str:
     span = run.time_span()
     nodes: dict[str, int] = {}
     for trial in run.trials:
-        nodes[trial.generation_node or "unknown"] = nodes.get(trial.generation_node or "unknown", 0) + 1
+        nodes[trial.generation_node or "unknown"] = (
+            nodes.get(trial.generation_node or "unknown", 0) + 1
+        )
     items = [
         ("Experiment", run.experiment_name),
         ("Status", run.status or "unknown"),
         ("Objectives", ", ".join(f"{o.name} ({o.direction})" for o in run.objectives)),
-        ("Budget", f"{run.max_eval} evaluations" if run.max_eval is not None else "unknown"),
-        ("Trials", f"{len(run.trials)}: " + ", ".join(f"{n} {s.lower()}" for s, n in sorted(counts.items()))),
+        (
+            "Budget",
+            f"{run.max_eval} evaluations" if run.max_eval is not None else "unknown",
+        ),
+        (
+            "Trials",
+            f"{len(run.trials)}: "
+            + ", ".join(f"{n} {s.lower()}" for s, n in sorted(counts.items())),
+        ),
         ("Generators", ", ".join(f"{n} × {name}" for name, n in nodes.items())),
-        ("Parallel jobs", str(run.num_parallel_jobs) if run.num_parallel_jobs else "unknown"),
+        (
+            "Parallel jobs",
+            str(run.num_parallel_jobs) if run.num_parallel_jobs else "unknown",
+        ),
     ]
     if span:
         start = datetime.datetime.fromtimestamp(span[0]).strftime("%Y-%m-%d %H:%M:%S")
         items.append(("Duration", f"{_duration(span[1] - span[0])} (started {start})"))
     if run.layout == "omniopt2":
         items.append(("Layout", "OmniOpt2 run folder"))
-    rows = "".join(f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in items)
+    rows = "".join(
+        f"<dt>{html.escape(k)}</dt><dd>{html.escape(v)}</dd>" for k, v in items
+    )
     return f"<dl>{rows}</dl><h3>Parameters</h3>{_parameter_table(run)}"
 
 
@@ -171,7 +201,11 @@ def _parameter_table(run: Run) -> str:
     rows = []
     for parameter in run.parameters:
         if parameter.kind == "range":
-            space = f"{parameter.low:g} … {parameter.high:g} ({parameter.value_type}{', log' if parameter.log_scale else ''})" if parameter.low is not None and parameter.high is not None else parameter.value_type
+            space = (
+                f"{parameter.low:g} … {parameter.high:g} ({parameter.value_type}{', log' if parameter.log_scale else ''})"
+                if parameter.low is not None and parameter.high is not None
+                else parameter.value_type
+            )
         else:
             space = ", ".join(parameter.values)
         rows.append([parameter.name, parameter.kind, space])
@@ -184,21 +218,44 @@ def _best(run: Run) -> str:
         return '<p class="muted">No trial completed, so there is no best trial.</p>'
     if len(run.objectives) == 1:
         objective = run.objectives[0]
-        ranked = sorted(completed, key=lambda t: t.results[objective.name], reverse=not objective.minimize)  # type: ignore[arg-type,return-value]
+        ranked = sorted(
+            completed,
+            key=lambda t: t.results[objective.name],
+            reverse=not objective.minimize,
+        )  # type: ignore[arg-type,return-value]
         intro = f"<p>The {min(BEST_ROWS, len(ranked))} best of {len(completed)} completed trials by {html.escape(objective.name)} ({objective.direction}).</p>"
         return intro + _trial_table(run, ranked[:BEST_ROWS])
     points = [[t.results[o.name] for o in run.objectives] for t in completed]
-    front = [t for t, keep in zip(completed, non_dominated(points, [o.minimize for o in run.objectives])) if keep]  # type: ignore[arg-type]
+    front = [
+        t
+        for t, keep in zip(
+            completed, non_dominated(points, [o.minimize for o in run.objectives])
+        )
+        if keep
+    ]  # type: ignore[arg-type]
     intro = f"<p>{len(front)} of {len(completed)} completed trials are Pareto-optimal: no other trial is at least as good in every objective and better in one.</p>"
     return intro + _trial_table(run, front[:MAX_TABLE_ROWS])
 
 
-def _trial_table(run: Run, trials: Iterable[TrialRecord], *, with_status: bool = False) -> str:
+def _trial_table(
+    run: Run, trials: Iterable[TrialRecord], *, with_status: bool = False
+) -> str:
     parameters = [p.name for p in run.tunable_parameters()]
-    header = ["trial"] + (["status"] if with_status else []) + ["generation"] + run.objective_names + parameters + ["run time (s)", "exit code"]
+    header = (
+        ["trial"]
+        + (["status"] if with_status else [])
+        + ["generation"]
+        + run.objective_names
+        + parameters
+        + ["run time (s)", "exit code"]
+    )
     rows = []
     for trial in trials:
-        row: list[Any] = [trial.index] + ([trial.status] if with_status else []) + [trial.generation_node]
+        row: list[Any] = (
+            [trial.index]
+            + ([trial.status] if with_status else [])
+            + [trial.generation_node]
+        )
         row += [trial.results.get(name) for name in run.objective_names]
         row += [trial.params.get(name) for name in parameters]
         row += [trial.run_time, trial.exit_code]
@@ -208,7 +265,11 @@ def _trial_table(run: Run, trials: Iterable[TrialRecord], *, with_status: bool =
 
 def _results_table(run: Run) -> str:
     shown = run.trials[:MAX_TABLE_ROWS]
-    note = f'<p class="muted">First {MAX_TABLE_ROWS} of {len(run.trials)} trials; all are in results.csv.</p>' if len(run.trials) > MAX_TABLE_ROWS else ""
+    note = (
+        f'<p class="muted">First {MAX_TABLE_ROWS} of {len(run.trials)} trials; all are in results.csv.</p>'
+        if len(run.trials) > MAX_TABLE_ROWS
+        else ""
+    )
     return note + _trial_table(run, shown, with_status=True)
 
 
@@ -219,11 +280,29 @@ def _failures(run: Run) -> str:
     rows = []
     for trial in failed:
         failure = run.failure_of(trial.index)
-        rows.append([trial.index, trial.status, failure.reason if failure else "", failure.detail if failure else "", trial.exit_code, trial.signal, trial.hostname])
+        rows.append(
+            [
+                trial.index,
+                trial.status,
+                failure.reason if failure else "",
+                failure.detail if failure else "",
+                trial.exit_code,
+                trial.signal,
+                trial.hostname,
+            ]
+        )
     parts = []
     if failed:
-        parts.append(f"<p>{len(failed)} of {len(run.trials)} trials did not complete.</p>")
-        parts.append(_table(["trial", "status", "reason", "detail", "exit code", "signal", "host"], rows, status_column=1))
+        parts.append(
+            f"<p>{len(failed)} of {len(run.trials)} trials did not complete.</p>"
+        )
+        parts.append(
+            _table(
+                ["trial", "status", "reason", "detail", "exit code", "signal", "host"],
+                rows,
+                status_column=1,
+            )
+        )
     if run.errors:
         lines = html.escape("\n".join(run.errors[-200:]))
         parts.append(f"<h3>Errors of the run (oo_errors.txt)</h3><pre>{lines}</pre>")
@@ -240,7 +319,11 @@ def _cell(value: Any) -> tuple[str, bool]:
     return html.escape(str(value)), False
 
 
-def _table(header: Sequence[str], rows: Sequence[Sequence[Any]], status_column: int | None = None) -> str:
+def _table(
+    header: Sequence[str],
+    rows: Sequence[Sequence[Any]],
+    status_column: int | None = None,
+) -> str:
     head = "".join(f"<th>{html.escape(h)}</th>" for h in header)
     body = []
     for row in rows:

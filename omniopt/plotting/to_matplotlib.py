@@ -22,7 +22,9 @@ def to_matplotlib(chart: Chart) -> Any:
 
     columns = max(1, min(chart.columns, len(chart.panels)))
     width = max(MIN_WIDTH_INCHES, PANEL_INCHES[0] * columns)
-    figure = Figure(figsize=(width, PANEL_INCHES[1] * chart.rows + 0.8), layout="constrained")
+    figure = Figure(
+        figsize=(width, PANEL_INCHES[1] * chart.rows + 0.8), layout="constrained"
+    )
     title = chart.title + (f"\n{chart.note}" if chart.note else "")
     figure.suptitle(title)
     axes_grid = figure.subplots(chart.rows, columns, squeeze=False)
@@ -53,7 +55,11 @@ def _draw_panel(figure: Any, axes: Any, panel: Panel) -> None:
         if trace.kind == "box":
             continue
         drawn = _draw_trace(axes, trace, position)
-        if drawn is not None and mappable is None and (trace.values is not None or trace.kind == "contour"):
+        if (
+            drawn is not None
+            and mappable is None
+            and (trace.values is not None or trace.kind == "contour")
+        ):
             mappable = (drawn, trace.value_label)
     if mappable is not None and not any(t.kind == "parallel" for t in panel.traces):
         colorbar = figure.colorbar(mappable[0], ax=axes)
@@ -71,7 +77,11 @@ def _draw_panel(figure: Any, axes: Any, panel: Panel) -> None:
         if axis.log:
             setter_scale("log")
             _plain_log_ticks(axes.xaxis if axis is panel.x else axes.yaxis)
-    if any(t.name and t.show_legend for t in panel.traces if t.kind not in ("parallel", "box")):
+    if any(
+        t.name and t.show_legend
+        for t in panel.traces
+        if t.kind not in ("parallel", "box")
+    ):
         axes.legend(fontsize=8)
     axes.grid(alpha=0.3)
 
@@ -109,18 +119,37 @@ def _draw_trace(axes: Any, trace: Trace, position: int) -> Any:
     if trace.kind == "bars":
         xs = list(trace.x)
         bars = axes.bar(
-            range(len(xs)) if _textual(xs) else xs, list(trace.y), width=trace.width or 0.8, color=colour, label=label
+            range(len(xs)) if _textual(xs) else xs,
+            list(trace.y),
+            width=trace.width or 0.8,
+            color=colour,
+            label=label,
         )
         if _textual(xs):
-            axes.set_xticks(range(len(xs)), [str(x) for x in xs], rotation=30, ha="right")
+            axes.set_xticks(
+                range(len(xs)), [str(x) for x in xs], rotation=30, ha="right"
+            )
         for number, patch in enumerate(bars.patches):
             patch.set_gid(f"{trace.gid}-{number}" if trace.gid else None)
         return None
     if trace.kind == "band":
-        axes.fill_between(list(trace.x), list(trace.y), list(trace.y2), color="#1f77b4", alpha=0.2, label=label)
+        axes.fill_between(
+            list(trace.x),
+            list(trace.y),
+            list(trace.y2),
+            color="#1f77b4",
+            alpha=0.2,
+            label=label,
+        )
         return None
     if trace.kind == "contour":
-        drawn = axes.contourf(list(trace.x), list(trace.y), [list(r) for r in trace.z], levels=14, cmap=cmap)
+        drawn = axes.contourf(
+            list(trace.x),
+            list(trace.y),
+            [list(r) for r in trace.z],
+            levels=14,
+            cmap=cmap,
+        )
         drawn.set_gid(trace.gid or None)
         return drawn
     if trace.kind == "hexagons":
@@ -142,7 +171,12 @@ def _draw_trace(axes: Any, trace: Trace, position: int) -> Any:
 
 def _draw_boxes(axes: Any, boxes: list[Trace]) -> None:
     """All box traces of a panel side by side, named by their group."""
-    drawn = axes.boxplot([list(t.y) for t in boxes], positions=range(len(boxes)), widths=0.6, patch_artist=True)
+    drawn = axes.boxplot(
+        [list(t.y) for t in boxes],
+        positions=range(len(boxes)),
+        widths=0.6,
+        patch_artist=True,
+    )
     for number, (patch, trace) in enumerate(zip(drawn["boxes"], boxes)):
         patch.set_facecolor(trace.colour or PALETTE[number % len(PALETTE)])
         patch.set_alpha(0.5)
@@ -175,8 +209,13 @@ def _parallel(axes: Any, trace: Trace, cmap: str) -> Any:
         span = (high - low) or 1.0
         scaled.append([(v - low) / span for v in values])
     count = len(trace.dimensions)
-    lines = [[(d, scaled[d][i]) for d in range(count)] for i in range(len(scaled[0]) if scaled else 0)]
-    collection = LineCollection(lines, cmap=matplotlib.colormaps[cmap], alpha=0.8, linewidths=1.2)
+    lines = [
+        [(d, scaled[d][i]) for d in range(count)]
+        for i in range(len(scaled[0]) if scaled else 0)
+    ]
+    collection = LineCollection(
+        lines, cmap=matplotlib.colormaps[cmap], alpha=0.8, linewidths=1.2
+    )
     if trace.values is not None:
         collection.set_array(list(trace.values))
     collection.set_gid(trace.gid or None)
@@ -192,7 +231,9 @@ def _parallel(axes: Any, trace: Trace, cmap: str) -> Any:
         else:
             axes.text(d, -0.06, f"{low:.3g}", ha="center", fontsize=7)
             axes.text(d, 1.04, f"{high:.3g}", ha="center", fontsize=7)
-    axes.set_xticks(range(count), [d.label for d in trace.dimensions], rotation=20, ha="right")
+    axes.set_xticks(
+        range(count), [d.label for d in trace.dimensions], rotation=20, ha="right"
+    )
     axes.set_xlim(-0.2, count - 0.8)
     axes.set_ylim(-0.1, 1.1)
     axes.set_yticks([])

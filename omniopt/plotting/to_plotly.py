@@ -18,7 +18,11 @@ def to_plotly(chart: Chart) -> Any:
     import plotly.graph_objects as go
     from plotly.subplots import make_subplots
 
-    if len(chart.panels) == 1 and chart.panels[0].traces and chart.panels[0].traces[0].kind == "parallel":
+    if (
+        len(chart.panels) == 1
+        and chart.panels[0].traces
+        and chart.panels[0].traces[0].kind == "parallel"
+    ):
         figure = go.Figure([_parallel(trace) for trace in chart.panels[0].traces])
     else:
         figure = make_subplots(
@@ -38,7 +42,11 @@ def to_plotly(chart: Chart) -> Any:
         height=height,
         template="plotly_white",
         # Below the bottom row's axis titles: a fixed distance in pixels, turned into paper units.
-        legend={"orientation": "h", "yanchor": "top", "y": -LEGEND_GAP / (height - TOP_MARGIN - BOTTOM_MARGIN)},
+        legend={
+            "orientation": "h",
+            "yanchor": "top",
+            "y": -LEGEND_GAP / (height - TOP_MARGIN - BOTTOM_MARGIN),
+        },
         margin={"t": TOP_MARGIN, "b": BOTTOM_MARGIN},
     )
     return figure
@@ -52,10 +60,17 @@ def _draw_panel(figure: Any, panel: Panel, row: int, col: int, position: int) ->
             continue
         colorbar_done = colorbar_done or _has_colorbar(trace)
         figure.add_trace(built, row=row, col=col)
-    for axis, update in ((panel.x, figure.update_xaxes), (panel.y, figure.update_yaxes)):
+    for axis, update in (
+        (panel.x, figure.update_xaxes),
+        (panel.y, figure.update_yaxes),
+    ):
         settings: dict[str, Any] = {"title_text": axis.label}
         if axis.ticks:
-            settings.update(tickmode="array", tickvals=[t[0] for t in axis.ticks], ticktext=[t[1] for t in axis.ticks])
+            settings.update(
+                tickmode="array",
+                tickvals=[t[0] for t in axis.ticks],
+                ticktext=[t[1] for t in axis.ticks],
+            )
         if axis.log:
             settings["type"] = "log"
         update(row=row, col=col, **settings)
@@ -99,7 +114,12 @@ def _trace(trace: Trace, show_colorbar: bool, position: int) -> Any:
         common["text"] = list(trace.hover)
         common["hovertemplate"] = "%{text}<extra></extra>"
     if trace.kind in ("markers", "lines", "curve", "step"):
-        mode = {"markers": "markers", "lines": "lines+markers", "curve": "lines", "step": "lines"}[trace.kind]
+        mode = {
+            "markers": "markers",
+            "lines": "lines+markers",
+            "curve": "lines",
+            "step": "lines",
+        }[trace.kind]
         extra: dict[str, Any] = {}
         if trace.kind == "step":
             extra["line"] = {"shape": "hv", "color": trace.colour}
@@ -130,9 +150,21 @@ def _trace(trace: Trace, show_colorbar: bool, position: int) -> Any:
             **common,
         )
     if trace.kind == "bars":
-        return go.Bar(x=list(trace.x), y=list(trace.y), width=trace.width, marker_color=trace.colour, **common)
+        return go.Bar(
+            x=list(trace.x),
+            y=list(trace.y),
+            width=trace.width,
+            marker_color=trace.colour,
+            **common,
+        )
     if trace.kind == "box":
-        return go.Box(y=list(trace.y), marker_color=trace.colour, boxpoints="all", jitter=0.3, **common)
+        return go.Box(
+            y=list(trace.y),
+            marker_color=trace.colour,
+            boxpoints="all",
+            jitter=0.3,
+            **common,
+        )
     if trace.kind == "band":
         xs = list(trace.x)
         return go.Scatter(
@@ -168,7 +200,10 @@ def _parallel(trace: Trace) -> Any:
 
     dimensions = []
     for dimension in trace.dimensions:
-        entry: dict[str, Any] = {"label": dimension.label, "values": list(dimension.values)}
+        entry: dict[str, Any] = {
+            "label": dimension.label,
+            "values": list(dimension.values),
+        }
         if dimension.ticks:
             entry["tickvals"] = [t[0] for t in dimension.ticks]
             entry["ticktext"] = [t[1] for t in dimension.ticks]

@@ -7,12 +7,10 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
 import pytest
-
 from handmade import write_omniopt2_run, write_run
 from plotting_testkit import omniopt_command
 
@@ -38,7 +36,19 @@ PROGRAM = textwrap.dedent(
 #: name -> (extra arguments, max_eval)
 REAL_RUNS: dict[str, tuple[list[str], int]] = {
     "single": (["--parameter", "mode", "fixed", "fail_some"], 12),
-    "three": (["--parameter", "mode", "fixed", "ok", "--result_names", "RESULT=min", "SPEED=max", "COST=min"], 12),
+    "three": (
+        [
+            "--parameter",
+            "mode",
+            "fixed",
+            "ok",
+            "--result_names",
+            "RESULT=min",
+            "SPEED=max",
+            "COST=min",
+        ],
+        12,
+    ),
     "all_failed": (["--parameter", "mode", "fixed", "fail_all"], 3),
     "one_trial": (["--parameter", "mode", "fixed", "ok"], 1),
 }
@@ -67,13 +77,19 @@ def real_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
             "--force_local_execution",
         ]  # fmt: skip
         processes[name] = subprocess.Popen(
-            command, cwd=base, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True
+            command,
+            cwd=base,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
         )
     folders = {}
     for name, process in processes.items():
         output, _ = process.communicate(timeout=300)
         folder = base / "runs" / name / "0"
-        assert (folder / "results.csv").exists(), f"run {name} wrote no results.csv:\n{output}"
+        assert (folder / "results.csv").exists(), (
+            f"run {name} wrote no results.csv:\n{output}"
+        )
         folders[name] = folder
     return folders
 
@@ -84,12 +100,16 @@ def handmade_runs(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     base = tmp_path_factory.mktemp("handmade")
     return {
         "omniopt2": Path(write_omniopt2_run(str(base / "old" / "0"))),
-        "with_usage_logs": Path(write_run(str(base / "logs" / "0"), failed=(2,), trials=10)),
+        "with_usage_logs": Path(
+            write_run(str(base / "logs" / "0"), failed=(2,), trials=10)
+        ),
     }
 
 
 @pytest.fixture(scope="session")
-def all_runs(real_runs: dict[str, Path], handmade_runs: dict[str, Path]) -> dict[str, Path]:
+def all_runs(
+    real_runs: dict[str, Path], handmade_runs: dict[str, Path]
+) -> dict[str, Path]:
     return {**real_runs, **handmade_runs}
 
 

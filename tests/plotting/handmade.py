@@ -43,8 +43,27 @@ def write_run(
         status = "FAILED" if index in failed else "COMPLETED"
         values = _objective_values(x, y, c, len(names))
         rows.append(
-            [index, start - 1, 0.5, "uuid", start, start + 3 + index % 3, 3 + index % 3, f"prog --x {x}", 1 if status == "FAILED" else 0, "", "host1", f"{index}_0", status, "SOBOL" if index < trials // 2 else "BOTORCH_MODULAR"]
-            + (["" for _ in names] if status == "FAILED" else [f"{v:.6f}" for v in values])
+            [
+                index,
+                start - 1,
+                0.5,
+                "uuid",
+                start,
+                start + 3 + index % 3,
+                3 + index % 3,
+                f"prog --x {x}",
+                1 if status == "FAILED" else 0,
+                "",
+                "host1",
+                f"{index}_0",
+                status,
+                "SOBOL" if index < trials // 2 else "BOTORCH_MODULAR",
+            ]
+            + (
+                ["" for _ in names]
+                if status == "FAILED"
+                else [f"{v:.6f}" for v in values]
+            )
             + [f"{x:.6f}", y, c]
         )
     rng.shuffle(rows)  # trials are appended in finishing order
@@ -53,9 +72,28 @@ def write_run(
         "experiment_name": os.path.basename(os.path.dirname(os.path.abspath(folder))),
         "objectives": [{"name": n, "minimize": d == "min"} for n, d in objectives],
         "parameters": [
-            {"name": "x", "kind": "range", "low": 0, "high": 1, "value_type": "float", "log_scale": False},
-            {"name": "y", "kind": "range", "low": 1, "high": 8, "value_type": "int", "log_scale": True},
-            {"name": "c", "kind": "choice", "values": ["a", "b", "c"], "ordered": False},
+            {
+                "name": "x",
+                "kind": "range",
+                "low": 0,
+                "high": 1,
+                "value_type": "float",
+                "log_scale": False,
+            },
+            {
+                "name": "y",
+                "kind": "range",
+                "low": 1,
+                "high": 8,
+                "value_type": "int",
+                "log_scale": True,
+            },
+            {
+                "name": "c",
+                "kind": "choice",
+                "values": ["a", "b", "c"],
+                "ordered": False,
+            },
             {"name": "f", "kind": "fixed", "value": 3},
         ],
         "max_eval": trials,
@@ -69,19 +107,48 @@ def write_run(
         json.dump(meta, handle)
     _write_lines(os.path.join(folder, "result_names.txt"), names)
     _write_lines(os.path.join(folder, "result_min_max.txt"), [d for _, d in objectives])
-    _write_csv(os.path.join(folder, "failed_trials.csv"), ["trial_index", "reason", "detail"], [[i, "no_result", "no RESULT line in the output"] for i in failed])
+    _write_csv(
+        os.path.join(folder, "failed_trials.csv"),
+        ["trial_index", "reason", "detail"],
+        [[i, "no_result", "no RESULT line in the output"] for i in failed],
+    )
     if extras:
-        _write_csv(os.path.join(folder, "worker_usage.csv"), None, [[T0 + i * 5, 2, 1 + i % 2, 50 * (1 + i % 2)] for i in range(trials)])
+        _write_csv(
+            os.path.join(folder, "worker_usage.csv"),
+            None,
+            [[T0 + i * 5, 2, 1 + i % 2, 50 * (1 + i % 2)] for i in range(trials)],
+        )
         _write_csv(
             os.path.join(folder, "get_next_trials.csv"),
             None,
             [[f"2025-10-09 10:0{i % 10}:00", 1, 2] for i in range(6)],
         )
-        _write_csv(os.path.join(folder, "cpu_ram_usage.csv"), ["timestamp", "ram_usage_mb", "cpu_usage_percent"], [[T0 + i * 5, 300 + i, 10 + i] for i in range(trials)])
+        _write_csv(
+            os.path.join(folder, "cpu_ram_usage.csv"),
+            ["timestamp", "ram_usage_mb", "cpu_usage_percent"],
+            [[T0 + i * 5, 300 + i, 10 + i] for i in range(trials)],
+        )
         _write_csv(
             os.path.join(folder, "gpu_usage__node1.csv"),
             None,
-            [[f"2025/10/09 10:00:{i:02d}.123", "Tesla V100", "00000000:1A:00.0", "535.1", "P0", 3, 3, 40, f"{20 + i} %", "5 %", "16384 MiB", "15000 MiB", f"{1000 + i} MiB"] for i in range(8)],
+            [
+                [
+                    f"2025/10/09 10:00:{i:02d}.123",
+                    "Tesla V100",
+                    "00000000:1A:00.0",
+                    "535.1",
+                    "P0",
+                    3,
+                    3,
+                    40,
+                    f"{20 + i} %",
+                    "5 %",
+                    "16384 MiB",
+                    "15000 MiB",
+                    f"{1000 + i} MiB",
+                ]
+                for i in range(8)
+            ],
         )
     return folder
 
@@ -90,11 +157,29 @@ def write_omniopt2_run(folder: str, *, trials: int = 8, seed: int = 2) -> str:
     """OmniOpt2's older layout: ``generation_method`` and lower-case ``result``, no state_files/run.json."""
     rng = random.Random(seed)
     os.makedirs(folder, exist_ok=True)
-    header = ["trial_index", "arm_name", "trial_status", "generation_method", "result", "lr", "optimizer"]
+    header = [
+        "trial_index",
+        "arm_name",
+        "trial_status",
+        "generation_method",
+        "result",
+        "lr",
+        "optimizer",
+    ]
     rows = []
     for index in range(trials):
         lr, optimizer = rng.uniform(0.001, 0.1), rng.choice(["adam", "sgd"])
-        rows.append([index, f"{index}_0", "COMPLETED", "Sobol" if index < 4 else "BoTorch", f"{(lr - 0.03) ** 2 + (optimizer == 'sgd') * 0.01:.6f}", f"{lr:.6f}", optimizer])
+        rows.append(
+            [
+                index,
+                f"{index}_0",
+                "COMPLETED",
+                "Sobol" if index < 4 else "BoTorch",
+                f"{(lr - 0.03) ** 2 + (optimizer == 'sgd') * 0.01:.6f}",
+                f"{lr:.6f}",
+                optimizer,
+            ]
+        )
     _write_csv(os.path.join(folder, "results.csv"), header, rows)
     return folder
 

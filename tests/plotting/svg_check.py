@@ -26,7 +26,9 @@ def by_id(root: ET.Element) -> dict[str, ET.Element]:
 def marks_of(trace: Trace, ids: dict[str, ET.Element]) -> int:
     """How many marks of a trace the SVG holds (markers, bars, lines)."""
     if trace.kind == "bars":
-        return sum(1 for number in range(len(trace.x)) if f"{trace.gid}-{number}" in ids)
+        return sum(
+            1 for number in range(len(trace.x)) if f"{trace.gid}-{number}" in ids
+        )
     group = ids[trace.gid]
     if trace.kind in ("markers", "hexagons"):
         # matplotlib writes few markers as plain paths and many as <use> of one shared path
@@ -51,15 +53,21 @@ def check_svg(path: str, chart: Chart) -> None:
     ids = by_id(root)
     for panel in chart.panels:
         if panel.title:
-            assert panel.title in words, f"panel title {panel.title!r} missing from {path}"
+            assert panel.title in words, (
+                f"panel title {panel.title!r} missing from {path}"
+            )
         is_parallel = any(t.kind == "parallel" for t in panel.traces)
         for axis in (panel.x, panel.y):
             if axis.label and not is_parallel:
-                assert axis.label in words, f"axis label {axis.label!r} missing from {path}"
+                assert axis.label in words, (
+                    f"axis label {axis.label!r} missing from {path}"
+                )
         for trace in panel.traces:
             if is_parallel:
                 for dimension in trace.dimensions:
-                    assert dimension.label in words, f"dimension {dimension.label!r} missing from {path}"
+                    assert dimension.label in words, (
+                        f"dimension {dimension.label!r} missing from {path}"
+                    )
             if not trace.gid or trace.kind in ("box", "band"):
                 continue
             if trace.kind != "bars":

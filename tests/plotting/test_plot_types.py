@@ -5,11 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from svg_check import check_svg
 
 from omniopt.plotting import figures
 from omniopt.plotting.prepare import PlotOptions
 from omniopt.run_data import load_run
-from svg_check import check_svg
 
 PLOTTED_RUNS = ("single", "three", "omniopt2", "with_usage_logs")
 
@@ -26,7 +26,9 @@ MUST_ALLOW = {
 }  # fmt: skip
 
 
-def test_every_builtin_plot_type_is_offered_somewhere(all_runs: dict[str, Path]) -> None:
+def test_every_builtin_plot_type_is_offered_somewhere(
+    all_runs: dict[str, Path],
+) -> None:
     offered = set()
     for name in PLOTTED_RUNS:
         offered |= set(figures.available_plot_types(all_runs[name]))
@@ -55,7 +57,9 @@ def test_every_allowed_plot_renders(all_runs: dict[str, Path], run_name: str) ->
         assert figure.to_plotly_json()["layout"]["title"]["text"], plot_type
 
 
-def test_every_plot_type_writes_a_checked_svg(all_runs: dict[str, Path], tmp_path: Path) -> None:
+def test_every_plot_type_writes_a_checked_svg(
+    all_runs: dict[str, Path], tmp_path: Path
+) -> None:
     checked = set()
     for run_name in SVG_RUNS:
         run = load_run(all_runs[run_name])
@@ -69,10 +73,14 @@ def test_every_plot_type_writes_a_checked_svg(all_runs: dict[str, Path], tmp_pat
     assert checked == set(figures.plot_types())
 
 
-def test_scatter_shows_every_completed_trial(real_runs: dict[str, Path], tmp_path: Path) -> None:
+def test_scatter_shows_every_completed_trial(
+    real_runs: dict[str, Path], tmp_path: Path
+) -> None:
     run = load_run(real_runs["single"])
     completed = run.completed()
-    assert 0 < len(completed) < len(run.trials), "the fixture must have completed and failed trials"
+    assert 0 < len(completed) < len(run.trials), (
+        "the fixture must have completed and failed trials"
+    )
     chart = figures.chart(run, "scatter")
     pair = chart.panels[0].traces[0]
     assert len(pair.x) == len(completed)
@@ -96,11 +104,18 @@ def test_pareto_marks_non_dominated_points(real_runs: dict[str, Path]) -> None:
         points = list(zip(dominated.x, dominated.y)) + list(zip(front.x, front.y))
         for fx, fy in zip(front.x, front.y):
             for px, py in points:
-                better_or_equal = sign_x * px <= sign_x * fx and sign_y * py <= sign_y * fy
-                assert not (better_or_equal and (px, py) != (fx, fy)), f"{panel.title}: ({fx}, {fy}) is dominated"
+                better_or_equal = (
+                    sign_x * px <= sign_x * fx and sign_y * py <= sign_y * fy
+                )
+                assert not (better_or_equal and (px, py) != (fx, fy)), (
+                    f"{panel.title}: ({fx}, {fy}) is dominated"
+                )
         for dx, dy in zip(dominated.x, dominated.y):
             assert any(
-                sign_x * px <= sign_x * dx and sign_y * py <= sign_y * dy and (px, py) != (dx, dy) for px, py in points
+                sign_x * px <= sign_x * dx
+                and sign_y * py <= sign_y * dy
+                and (px, py) != (dx, dy)
+                for px, py in points
             ), f"{panel.title}: ({dx}, {dy}) is marked dominated but nothing beats it"
 
 
@@ -110,14 +125,18 @@ def test_png_and_html_files(real_runs: dict[str, Path], tmp_path: Path) -> None:
     assert Path(png).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     html = Path(figures.save(run, "hypervolume", tmp_path / "h.html")).read_text()
     assert "Plotly.newPlot" in html
-    assert 'src="http' not in html and "src='http" not in html  # plotly.js is inlined, not fetched
+    assert (
+        'src="http' not in html and "src='http" not in html
+    )  # plotly.js is inlined, not fetched
 
 
 def test_min_max_and_exclude_params_filter(real_runs: dict[str, Path]) -> None:
     run = load_run(real_runs["single"])
     values = sorted(t.results["RESULT"] for t in run.completed())
     middle = values[len(values) // 2]
-    chart = figures.chart(run, "scatter", PlotOptions(max_result=middle, exclude_params=("y",)))
+    chart = figures.chart(
+        run, "scatter", PlotOptions(max_result=middle, exclude_params=("y",))
+    )
     assert len(chart.panels) == 1  # only the pair (x, c) is left
     assert len(chart.panels[0].traces[0].x) == sum(1 for v in values if v <= middle)
 

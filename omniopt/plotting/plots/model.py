@@ -40,7 +40,9 @@ MAX_CONTOUR_PARAMETERS = 4
 class Encoder:
     """Maps parameter dicts to model inputs in [0, 1]."""
 
-    def __init__(self, parameters: Sequence[ParameterInfo], trials: Sequence[TrialRecord]):
+    def __init__(
+        self, parameters: Sequence[ParameterInfo], trials: Sequence[TrialRecord]
+    ):
         self.parameters = list(parameters)
         self.bounds: dict[str, tuple[float, float]] = {}
         self.categories: dict[str, list[str]] = {}
@@ -49,7 +51,10 @@ class Encoder:
                 seen = [float(t.params[parameter.name]) for t in trials]
                 low = parameter.low if parameter.low is not None else min(seen)
                 high = parameter.high if parameter.high is not None else max(seen)
-                self.bounds[parameter.name] = (min(low, min(seen)), max(high, max(seen)))
+                self.bounds[parameter.name] = (
+                    min(low, min(seen)),
+                    max(high, max(seen)),
+                )
             else:
                 _, axis = parameter_axis(trials, parameter)
                 self.categories[parameter.name] = [label for _, label in axis.ticks]
@@ -62,7 +67,11 @@ class Encoder:
     def _scale(self, parameter: ParameterInfo, value: float) -> float:
         low, high = self.bounds[parameter.name]
         if parameter.log_scale and low > 0:
-            low, high, value = math.log(low), math.log(high), math.log(max(value, 1e-300))
+            low, high, value = (
+                math.log(low),
+                math.log(high),
+                math.log(max(value, 1e-300)),
+            )
         return (value - low) / ((high - low) or 1.0)
 
     def row(self, params: Mapping[str, Any]) -> list[float]:
@@ -71,7 +80,10 @@ class Encoder:
             if parameter.is_numeric:
                 encoded.append(self._scale(parameter, float(params[parameter.name])))
             else:
-                encoded += [1.0 if str(params[parameter.name]) == c else 0.0 for c in self.categories[parameter.name]]
+                encoded += [
+                    1.0 if str(params[parameter.name]) == c else 0.0
+                    for c in self.categories[parameter.name]
+                ]
         return encoded
 
     def grid(self, parameter: ParameterInfo, points: int) -> list[float]:
@@ -84,13 +96,20 @@ class Encoder:
         return np.linspace(low, high, points).tolist()
 
 
-def _training_data(run: Run, options: PlotOptions, plot: str, numeric_only: bool = False) -> tuple[list[TrialRecord], list[ParameterInfo], Encoder]:
+def _training_data(
+    run: Run, options: PlotOptions, plot: str, numeric_only: bool = False
+) -> tuple[list[TrialRecord], list[ParameterInfo], Encoder]:
     trials = trials_for_plot(run, options, at_least=MIN_TRIALS, plot=plot)
     parameters = plot_parameters(run, options)
     if numeric_only and not any(p.is_numeric for p in parameters):
-        raise NotEnoughDataError(f"{plot} needs a numeric (range) parameter; this run has none left", "use parameter_importance")
+        raise NotEnoughDataError(
+            f"{plot} needs a numeric (range) parameter; this run has none left",
+            "use parameter_importance",
+        )
     if not parameters:
-        raise NotEnoughDataError("the run has no parameter left to model", "exclude fewer parameters")
+        raise NotEnoughDataError(
+            "the run has no parameter left to model", "exclude fewer parameters"
+        )
     return trials, parameters, Encoder(parameters, trials)
 
 
@@ -100,10 +119,12 @@ def _fit_gp(inputs: Any, targets: Sequence[float]) -> Any:
     from sklearn.gaussian_process import GaussianProcessRegressor
     from sklearn.gaussian_process.kernels import ConstantKernel, Matern, WhiteKernel
 
-    kernel = ConstantKernel(1.0) * Matern(length_scale=np.ones(inputs.shape[1]), length_scale_bounds=(1e-2, 1e2), nu=2.5) + WhiteKernel(
-        1e-3, noise_level_bounds=(1e-8, 1.0)
+    kernel = ConstantKernel(1.0) * Matern(
+        length_scale=np.ones(inputs.shape[1]), length_scale_bounds=(1e-2, 1e2), nu=2.5
+    ) + WhiteKernel(1e-3, noise_level_bounds=(1e-8, 1.0))
+    model = GaussianProcessRegressor(
+        kernel=kernel, normalize_y=True, n_restarts_optimizer=0, random_state=0
     )
-    model = GaussianProcessRegressor(kernel=kernel, normalize_y=True, n_restarts_optimizer=0, random_state=0)
     with warnings.catch_warnings():
         # Few points make the optimiser hit bounds; the fit is still the best one found.
         warnings.simplefilter("ignore", ConvergenceWarning)
@@ -124,7 +145,9 @@ class FittedRun:
     best: TrialRecord
     fitted_on: list[TrialRecord]
 
-    def predict(self, points: Sequence[Mapping[str, Any]], with_std: bool = False) -> Any:
+    def predict(
+        self, points: Sequence[Mapping[str, Any]], with_std: bool = False
+    ) -> Any:
         """Model mean (and standard deviation) at parameter dicts."""
         import numpy as np
 
@@ -135,15 +158,29 @@ class FittedRun:
         return f"Gaussian process fitted on {len(self.fitted_on)} trials; other parameters at trial {self.best.index} (best)"
 
 
-def _fit(run: Run, options: PlotOptions, plot: str, numeric_only: bool = False) -> FittedRun:
+def _fit(
+    run: Run, options: PlotOptions, plot: str, numeric_only: bool = False
+) -> FittedRun:
     import numpy as np
 
     objective = run.objective(options.objective)
     trials, parameters, encoder = _training_data(run, options, plot, numeric_only)
     best = best_trial(trials, objective)
     sample = _sample(trials, best)
-    model = _fit_gp(np.asarray([encoder.row(t.params) for t in sample]), objective_values(sample, objective))
-    return FittedRun(objective, trials, parameters, encoder, objective_values(trials, objective), model, best, sample)
+    model = _fit_gp(
+        np.asarray([encoder.row(t.params) for t in sample]),
+        objective_values(sample, objective),
+    )
+    return FittedRun(
+        objective,
+        trials,
+        parameters,
+        encoder,
+        objective_values(trials, objective),
+        model,
+        best,
+        sample,
+    )
 
 
 def _sample(trials: list[TrialRecord], best: TrialRecord) -> list[TrialRecord]:
@@ -176,7 +213,14 @@ def parameter_importance(run: Run, options: PlotOptions) -> Chart:
                 title=f"Importance for {objective.name}",
                 x=Axis(label="parameter"),
                 y=Axis(label="share of explained variation"),
-                traces=(Trace(kind="bars", x=[n for n, _ in ranked], y=[v for _, v in ranked], gid=f"importance-{objective.name}"),),
+                traces=(
+                    Trace(
+                        kind="bars",
+                        x=[n for n, _ in ranked],
+                        y=[v for _, v in ranked],
+                        gid=f"importance-{objective.name}",
+                    ),
+                ),
             )
         )
     return Chart(
@@ -200,15 +244,32 @@ def slice_plot(run: Run, options: PlotOptions) -> Chart:
         else:
             values = fitted.encoder.categories[parameter.name]
             positions = [float(i) for i in range(len(values))]
-        mean, std = fitted.predict([{**fitted.best.params, parameter.name: v} for v in values], with_std=True)
+        mean, std = fitted.predict(
+            [{**fitted.best.params, parameter.name: v} for v in values], with_std=True
+        )
         panels.append(
             Panel(
                 title=f"{objective.name} along {parameter.name}",
                 x=axis,
                 y=Axis(label=objective_label(objective)),
                 traces=(
-                    Trace(kind="band", name="±2 std", x=positions, y=(mean - 2 * std).tolist(), y2=(mean + 2 * std).tolist(), show_legend=not panels),
-                    Trace(kind="curve" if parameter.is_numeric else "lines", name="model", x=positions, y=mean.tolist(), colour="#1f77b4", show_legend=not panels, gid=f"model-{parameter.name}"),
+                    Trace(
+                        kind="band",
+                        name="±2 std",
+                        x=positions,
+                        y=(mean - 2 * std).tolist(),
+                        y2=(mean + 2 * std).tolist(),
+                        show_legend=not panels,
+                    ),
+                    Trace(
+                        kind="curve" if parameter.is_numeric else "lines",
+                        name="model",
+                        x=positions,
+                        y=mean.tolist(),
+                        colour="#1f77b4",
+                        show_legend=not panels,
+                        gid=f"model-{parameter.name}",
+                    ),
                     Trace(
                         kind="markers",
                         name="trials",
@@ -223,7 +284,12 @@ def slice_plot(run: Run, options: PlotOptions) -> Chart:
                 ),
             )
         )
-    return Chart(title=f"Model slices: {run.experiment_name}", panels=tuple(panels), columns=min(3, len(panels)), note=fitted.note())
+    return Chart(
+        title=f"Model slices: {run.experiment_name}",
+        panels=tuple(panels),
+        columns=min(3, len(panels)),
+        note=fitted.note(),
+    )
 
 
 def contour(run: Run, options: PlotOptions) -> Chart:
@@ -232,11 +298,18 @@ def contour(run: Run, options: PlotOptions) -> Chart:
     objective, trials = fitted.objective, fitted.trials
     numeric = [p for p in fitted.parameters if p.is_numeric]
     if len(numeric) < 2:
-        raise NotEnoughDataError("contour needs two numeric (range) parameters", "use slice for a single one")
+        raise NotEnoughDataError(
+            "contour needs two numeric (range) parameters", "use slice for a single one"
+        )
     panels = []
     for a, b in itertools.combinations(numeric[:MAX_CONTOUR_PARAMETERS], 2):
-        xs, ys = fitted.encoder.grid(a, CONTOUR_POINTS), fitted.encoder.grid(b, CONTOUR_POINTS)
-        mean = fitted.predict([{**fitted.best.params, a.name: x, b.name: y} for y in ys for x in xs])
+        xs, ys = (
+            fitted.encoder.grid(a, CONTOUR_POINTS),
+            fitted.encoder.grid(b, CONTOUR_POINTS),
+        )
+        mean = fitted.predict(
+            [{**fitted.best.params, a.name: x, b.name: y} for y in ys for x in xs]
+        )
         panels.append(
             Panel(
                 title=f"{objective.name} over {a.name} and {b.name}",
@@ -270,4 +343,9 @@ def contour(run: Run, options: PlotOptions) -> Chart:
     note = fitted.note()
     if len(numeric) > MAX_CONTOUR_PARAMETERS:
         note += f"; first {MAX_CONTOUR_PARAMETERS} numeric parameters (hide others with --exclude_params)"
-    return Chart(title=f"Model contours: {run.experiment_name}", panels=tuple(panels), columns=min(3, len(panels)), note=note)
+    return Chart(
+        title=f"Model contours: {run.experiment_name}",
+        panels=tuple(panels),
+        columns=min(3, len(panels)),
+        note=note,
+    )

@@ -19,18 +19,21 @@ from omniopt.plotting.prepare import (
 )
 from omniopt.run_data import Run
 
-
 #: Each hypervolume is exact; beyond this many front changes only a spread of them is computed.
 MAX_HYPERVOLUME_EVALUATIONS = 150
 
 
-def _front_changes(points: list[list[float]]) -> tuple[list[int], dict[int, list[list[float]]]]:
+def _front_changes(
+    points: list[list[float]],
+) -> tuple[list[int], dict[int, list[list[float]]]]:
     """Positions where a point improved the front (minimization), with the front after each."""
     changes, fronts = [], {}
     front: list[list[float]] = []
     for position, point in enumerate(points):
         if not any(all(o <= p for o, p in zip(other, point)) for other in front):
-            front = [f for f in front if not all(p <= q for p, q in zip(point, f))] + [point]
+            front = [f for f in front if not all(p <= q for p, q in zip(point, f))] + [
+                point
+            ]
             changes.append(position)
             fronts[position] = front
     return changes, fronts
@@ -52,7 +55,9 @@ def pareto_front(run: Run, options: PlotOptions) -> Chart:
     for first, second in itertools.combinations(run.objectives, 2):
         xs, ys = objective_values(trials, first), objective_values(trials, second)
         front = non_dominated(list(zip(xs, ys)), (first.minimize, second.minimize))
-        on_front = sorted((i for i, f in enumerate(front) if f), key=lambda i: (xs[i], ys[i]))
+        on_front = sorted(
+            (i for i, f in enumerate(front) if f), key=lambda i: (xs[i], ys[i])
+        )
         others = [i for i, f in enumerate(front) if not f]
         show = not panels
         panels.append(
@@ -95,21 +100,31 @@ def pareto_front(run: Run, options: PlotOptions) -> Chart:
 def hypervolume_over_trials(run: Run, options: PlotOptions) -> Chart:
     """Volume of objective space dominated by the trials so far (larger is better)."""
     _need_objectives(run, "hypervolume")
-    trials = sorted(trials_for_plot(run, options, plot="hypervolume"), key=lambda t: t.index)
+    trials = sorted(
+        trials_for_plot(run, options, plot="hypervolume"), key=lambda t: t.index
+    )
     minimize = [o.minimize for o in run.objectives]
-    points = as_minimization([[t.results[o.name] for o in run.objectives] for t in trials], minimize)  # type: ignore[misc]
+    points = as_minimization(
+        [[t.results[o.name] for o in run.objectives] for t in trials], minimize
+    )  # type: ignore[misc]
     reference = reference_point(points)
     changes, fronts = _front_changes(points)
     if len(changes) > MAX_HYPERVOLUME_EVALUATIONS:
         # Evenly spaced front changes, always the last: the curve lags a little between them.
-        keep = {changes[round(i * (len(changes) - 1) / (MAX_HYPERVOLUME_EVALUATIONS - 1))] for i in range(MAX_HYPERVOLUME_EVALUATIONS)}
+        keep = {
+            changes[round(i * (len(changes) - 1) / (MAX_HYPERVOLUME_EVALUATIONS - 1))]
+            for i in range(MAX_HYPERVOLUME_EVALUATIONS)
+        }
         changes = sorted(keep)
     exact = {position: hypervolume(fronts[position], reference) for position in changes}
     volumes: list[float] = []
     for position in range(len(points)):
-        volumes.append(exact[position] if position in exact else (volumes[-1] if volumes else 0.0))
+        volumes.append(
+            exact[position] if position in exact else (volumes[-1] if volumes else 0.0)
+        )
     shown_reference = ", ".join(
-        f"{o.name}={r if o.minimize else -r:.4g}" for o, r in zip(run.objectives, reference)
+        f"{o.name}={r if o.minimize else -r:.4g}"
+        for o, r in zip(run.objectives, reference)
     )
     return Chart(
         title=f"Hypervolume over trials: {run.experiment_name}",

@@ -24,10 +24,14 @@ MAX_PARAMETERS_IN_PAIRS = 8
 HEX_GRID = 10
 
 
-def _pairs(run: Run, options: PlotOptions) -> tuple[list[tuple[ParameterInfo, ParameterInfo]], str]:
+def _pairs(
+    run: Run, options: PlotOptions
+) -> tuple[list[tuple[ParameterInfo, ParameterInfo]], str]:
     parameters = plot_parameters(run, options)
     if not parameters:
-        raise RunDataError("the run has no parameter left to plot", "exclude fewer parameters")
+        raise RunDataError(
+            "the run has no parameter left to plot", "exclude fewer parameters"
+        )
     note = ""
     if len(parameters) > MAX_PARAMETERS_IN_PAIRS:
         note = f"first {MAX_PARAMETERS_IN_PAIRS} of {len(parameters)} parameters; hide others with --exclude_params"
@@ -45,47 +49,46 @@ def _pair_chart(
 ) -> Chart:
     trials = trials_for_plot(run, options, plot=title)
     pairs, note = _pairs(run, options)
-    panels = tuple(draw(trials, a, b, position) for position, (a, b) in enumerate(pairs))
-    return Chart(title=f"{title}: {run.experiment_name}", panels=panels, columns=min(3, len(panels)), note=note)
-
-
-def _single_parameter_panel(run: Run, trials: list[TrialRecord], parameter: ParameterInfo, options: PlotOptions) -> Panel:
-    """With one parameter, the pair plot becomes parameter against the objective."""
-    objective = run.objective(options.objective)
-    xs, x_axis = parameter_axis(trials, parameter)
-    ys = objective_values(trials, objective)
-    return Panel(
-        title=f"{objective.name} over {parameter.name}",
-        x=x_axis,
-        y=Axis(label=objective_label(objective)),
-        traces=(
-            Trace(
-                kind="markers",
-                x=xs,
-                y=ys,
-                values=ys,
-                value_label=objective_label(objective),
-                reverse_scale=objective.minimize,
-                hover=[hover_text(t, run) for t in trials],
-                gid=f"points-{parameter.name}",
-            ),
-        ),
+    panels = tuple(
+        draw(trials, a, b, position) for position, (a, b) in enumerate(pairs)
     )
+    return Chart(
+        title=f"{title}: {run.experiment_name}",
+        panels=panels,
+        columns=min(3, len(panels)),
+        note=note,
+    )
+
+
+def _y_of(
+    run: Run,
+    options: PlotOptions,
+    trials: list[TrialRecord],
+    a: ParameterInfo,
+    b: ParameterInfo,
+) -> tuple[list[float], Axis]:
+    """The vertical values of a pair; with a single parameter the objective takes b's place."""
+    if a is b:
+        objective = run.objective(options.objective)
+        return objective_values(trials, objective), Axis(
+            label=objective_label(objective)
+        )
+    return parameter_axis(trials, b)
 
 
 def scatter(run: Run, options: PlotOptions) -> Chart:
     """Every parameter pair, coloured by the objective; the best trial is a star."""
     objective = run.objective(options.objective)
 
-    def draw(trials: list[TrialRecord], a: ParameterInfo, b: ParameterInfo, position: int) -> Panel:
-        if a is b:
-            return _single_parameter_panel(run, trials, a, options)
+    def draw(
+        trials: list[TrialRecord], a: ParameterInfo, b: ParameterInfo, position: int
+    ) -> Panel:
         xs, x_axis = parameter_axis(trials, a)
-        ys, y_axis = parameter_axis(trials, b)
+        ys, y_axis = _y_of(run, options, trials, a, b)
         best = trials.index(best_trial(trials, objective))
         values = objective_values(trials, objective)
         return Panel(
-            title=f"{b.name} over {a.name}",
+            title=f"{y_axis.label} over {a.name}",
             x=x_axis,
             y=y_axis,
             traces=(
@@ -121,16 +124,18 @@ def scatter_generation_method(run: Run, options: PlotOptions) -> Chart:
     """Every parameter pair, coloured by the generator that proposed the point."""
     nodes = list(dict.fromkeys(t.generation_node or "unknown" for t in run.completed()))
 
-    def draw(trials: list[TrialRecord], a: ParameterInfo, b: ParameterInfo, position: int) -> Panel:
+    def draw(
+        trials: list[TrialRecord], a: ParameterInfo, b: ParameterInfo, position: int
+    ) -> Panel:
         xs, x_axis = parameter_axis(trials, a)
-        if a is b:
-            objective = run.objective(options.objective)
-            ys, y_axis = objective_values(trials, objective), Axis(label=objective_label(objective))
-        else:
-            ys, y_axis = parameter_axis(trials, b)
+        ys, y_axis = _y_of(run, options, trials, a, b)
         traces = []
         for number, node in enumerate(nodes):
-            chosen = [i for i, t in enumerate(trials) if (t.generation_node or "unknown") == node]
+            chosen = [
+                i
+                for i, t in enumerate(trials)
+                if (t.generation_node or "unknown") == node
+            ]
             if not chosen:
                 continue
             traces.append(
@@ -145,8 +150,12 @@ def scatter_generation_method(run: Run, options: PlotOptions) -> Chart:
                     gid=f"points-{node}-{a.name}-{b.name}",
                 )
             )
-        title = f"{b.name} over {a.name}" if a is not b else f"{y_axis.label} over {a.name}"
-        return Panel(title=title, x=x_axis, y=y_axis, traces=tuple(traces))
+        return Panel(
+            title=f"{y_axis.label} over {a.name}",
+            x=x_axis,
+            y=y_axis,
+            traces=tuple(traces),
+        )
 
     return _pair_chart(run, options, "Parameter pairs by generation method", draw)
 
@@ -155,13 +164,14 @@ def scatter_hex(run: Run, options: PlotOptions) -> Chart:
     """Every parameter pair binned into hexagons; colour = mean objective of the bin."""
     objective = run.objective(options.objective)
 
-    def draw(trials: list[TrialRecord], a: ParameterInfo, b: ParameterInfo, position: int) -> Panel:
+    def draw(
+        trials: list[TrialRecord], a: ParameterInfo, b: ParameterInfo, position: int
+    ) -> Panel:
         xs, x_axis = parameter_axis(trials, a)
-        if a is b:
-            ys, y_axis = objective_values(trials, objective), Axis(label=objective_label(objective))
-        else:
-            ys, y_axis = parameter_axis(trials, b)
-        centres_x, centres_y, means, counts = _hex_bins(xs, ys, objective_values(trials, objective), x_axis, y_axis)
+        ys, y_axis = _y_of(run, options, trials, a, b)
+        centres_x, centres_y, means, counts = _hex_bins(
+            xs, ys, objective_values(trials, objective), x_axis, y_axis
+        )
         return Panel(
             title=f"{y_axis.label} over {a.name}",
             x=x_axis,
@@ -174,7 +184,9 @@ def scatter_hex(run: Run, options: PlotOptions) -> Chart:
                     values=means,
                     value_label=f"mean {objective_label(objective)}",
                     reverse_scale=objective.minimize,
-                    hover=[f"{n} trial(s), mean {m:.6g}" for n, m in zip(counts, means)],
+                    hover=[
+                        f"{n} trial(s), mean {m:.6g}" for n, m in zip(counts, means)
+                    ],
                     gid=f"hexagons-{a.name}-{b.name}",
                 ),
             ),
@@ -205,7 +217,11 @@ class _Scale:
 
 
 def _hex_bins(
-    xs: Sequence[float], ys: Sequence[float], values: Sequence[float], x_axis: Axis, y_axis: Axis
+    xs: Sequence[float],
+    ys: Sequence[float],
+    values: Sequence[float],
+    x_axis: Axis,
+    y_axis: Axis,
 ) -> tuple[list[float], list[float], list[float], list[int]]:
     """Mean value per hexagon of a pointy-top grid over the data (a plain grid along choice axes)."""
     x_scale, y_scale = _Scale(xs, x_axis), _Scale(ys, y_axis)
@@ -219,8 +235,12 @@ def _hex_bins(
             centre = _nearest_hexagon(u, v, step, row_height)
         else:
             centre = (
-                u if x_scale.categorical else (math.floor(u / step - 1e-9) + 0.5) * step,
-                v if y_scale.categorical else (math.floor(v / step - 1e-9) + 0.5) * step,
+                u
+                if x_scale.categorical
+                else (math.floor(u / step - 1e-9) + 0.5) * step,
+                v
+                if y_scale.categorical
+                else (math.floor(v / step - 1e-9) + 0.5) * step,
             )
         bins.setdefault((round(centre[0], 9), round(centre[1], 9)), []).append(value)
     centres_x, centres_y, means, counts = [], [], [], []
@@ -232,7 +252,9 @@ def _hex_bins(
     return centres_x, centres_y, means, counts
 
 
-def _nearest_hexagon(u: float, v: float, step: float, row_height: float) -> tuple[float, float]:
+def _nearest_hexagon(
+    u: float, v: float, step: float, row_height: float
+) -> tuple[float, float]:
     """Centre of the hexagon holding (u, v); odd rows are shifted by half a step."""
     best, best_distance = (0.0, 0.0), math.inf
     # The nearest centre lies in one of the two rows around v: compare both.
@@ -252,8 +274,12 @@ def kde(run: Run, options: PlotOptions) -> Chart:
     trials = trials_for_plot(run, options, plot="kde")
     parameters = plot_parameters(run, options)
     if not parameters:
-        raise RunDataError("the run has no parameter left to plot", "exclude fewer parameters")
-    ranked = sorted(trials, key=lambda t: t.results[objective.name], reverse=not objective.minimize)  # type: ignore[arg-type,return-value]
+        raise RunDataError(
+            "the run has no parameter left to plot", "exclude fewer parameters"
+        )
+    ranked = sorted(
+        trials, key=lambda t: t.results[objective.name], reverse=not objective.minimize
+    )  # type: ignore[arg-type,return-value]
     best = ranked[: max(2, len(ranked) // 4)]
     panels = []
     for parameter in parameters:
@@ -261,8 +287,12 @@ def kde(run: Run, options: PlotOptions) -> Chart:
         lookup = {t.index: x for t, x in zip(trials, xs_all)}
         xs_best = [lookup[t.index] for t in best]
         traces = []
-        for number, (label, xs) in enumerate((("all trials", xs_all), (f"best {len(best)}", xs_best))):
-            grid, density = _density(xs, categorical=not parameter.is_numeric, categories=len(axis.ticks))
+        for number, (label, xs) in enumerate(
+            (("all trials", xs_all), (f"best {len(best)}", xs_best))
+        ):
+            grid, density = _density(
+                xs, categorical=not parameter.is_numeric, categories=len(axis.ticks)
+            )
             traces.append(
                 Trace(
                     kind="lines" if not parameter.is_numeric else "curve",
@@ -274,7 +304,14 @@ def kde(run: Run, options: PlotOptions) -> Chart:
                     gid=f"density-{parameter.name}-{number}",
                 )
             )
-        panels.append(Panel(title=parameter.name, x=axis, y=Axis(label="density"), traces=tuple(traces)))
+        panels.append(
+            Panel(
+                title=parameter.name,
+                x=axis,
+                y=Axis(label="density"),
+                traces=tuple(traces),
+            )
+        )
     return Chart(
         title=f"Parameter densities: {run.experiment_name}",
         panels=tuple(panels),
@@ -283,11 +320,15 @@ def kde(run: Run, options: PlotOptions) -> Chart:
     )
 
 
-def _density(xs: Sequence[float], *, categorical: bool, categories: int) -> tuple[list[float], list[float]]:
+def _density(
+    xs: Sequence[float], *, categorical: bool, categories: int
+) -> tuple[list[float], list[float]]:
     """Share per category, or a Gaussian kernel density (a flat spike when all values are equal)."""
     if categorical:
         positions = list(range(categories))
-        return [float(p) for p in positions], [sum(1 for x in xs if x == p) / len(xs) for p in positions]
+        return [float(p) for p in positions], [
+            sum(1 for x in xs if x == p) / len(xs) for p in positions
+        ]
     low, high = min(xs), max(xs)
     if high == low:
         return [low - 0.5, low, low + 0.5], [0.0, 1.0, 0.0]
@@ -309,9 +350,13 @@ def parallel_coordinates(run: Run, options: PlotOptions) -> Chart:
     dimensions = []
     for parameter in plot_parameters(run, options):
         values, axis = parameter_axis(trials, parameter)
-        dimensions.append(Dimension(label=parameter.name, values=values, ticks=axis.ticks))
+        dimensions.append(
+            Dimension(label=parameter.name, values=values, ticks=axis.ticks)
+        )
     for other in run.objectives:
-        dimensions.append(Dimension(label=other.name, values=objective_values(trials, other)))
+        dimensions.append(
+            Dimension(label=other.name, values=objective_values(trials, other))
+        )
     return Chart(
         title=f"Parallel coordinates: {run.experiment_name}",
         panels=(

@@ -20,7 +20,10 @@ def _start_of(run: Run, fallback: Sequence[float]) -> float:
 
 
 def _missing(run: Run, what: str, file: str) -> NotEnoughDataError:
-    return NotEnoughDataError(f"run {run.path} has no {what} ({file} is missing or empty)", "choose another --plot_type")
+    return NotEnoughDataError(
+        f"run {run.path} has no {what} ({file} is missing or empty)",
+        "choose another --plot_type",
+    )
 
 
 def time_and_exit_code(run: Run, options: PlotOptions) -> Chart:
@@ -40,7 +43,10 @@ def time_and_exit_code(run: Run, options: PlotOptions) -> Chart:
                 x=_minutes_since([t.start_time for t in chosen], start),  # type: ignore[misc]
                 y=[t.run_time for t in chosen],  # type: ignore[misc]
                 colour=colour_of(number),
-                hover=[f"trial {t.index}: {t.run_time:.3g} s, exit code {t.exit_code}" for t in chosen],
+                hover=[
+                    f"trial {t.index}: {t.run_time:.3g} s, exit code {t.exit_code}"
+                    for t in chosen
+                ],
                 gid=f"points-{status}",
             )
         )
@@ -51,7 +57,13 @@ def time_and_exit_code(run: Run, options: PlotOptions) -> Chart:
             title="Distribution of run times",
             x=Axis(label="run time (s)"),
             y=Axis(label="trials"),
-            traces=(histogram([t.run_time for t in timed], name="run time", gid="histogram-run-time"),),  # type: ignore[misc]
+            traces=(
+                histogram(
+                    [t.run_time for t in timed],
+                    name="run time",
+                    gid="histogram-run-time",
+                ),
+            ),  # type: ignore[misc]
         ),
         Panel(
             title="Run time over the run",
@@ -88,14 +100,20 @@ def time_and_exit_code(run: Run, options: PlotOptions) -> Chart:
             ),
         ),
     )
-    return Chart(title=f"Run times and exit codes: {run.experiment_name}", panels=panels, columns=2)
+    return Chart(
+        title=f"Run times and exit codes: {run.experiment_name}",
+        panels=panels,
+        columns=2,
+    )
 
 
 #: A panel of a time series: title, y label, and per line (name, column of the row, trace kind).
 SeriesPanel = tuple[str, str, tuple[tuple[str, int, str], ...]]
 
 
-def _time_series(run: Run, title: str, rows: Sequence[Sequence[float]], panels: Sequence[SeriesPanel]) -> Chart:
+def _time_series(
+    run: Run, title: str, rows: Sequence[Sequence[float]], panels: Sequence[SeriesPanel]
+) -> Chart:
     """Columns of timestamped rows (time in column 0) as lines over minutes since the start."""
     times = [row[0] for row in rows]
     minutes = _minutes_since(times, _start_of(run, times))
@@ -113,8 +131,17 @@ def _time_series(run: Run, title: str, rows: Sequence[Sequence[float]], panels: 
             )
             for number, (name, column, kind) in enumerate(lines)
         )
-        drawn.append(Panel(title=panel_title, x=Axis(label="minutes since start"), y=Axis(label=y_label), traces=traces))
-    return Chart(title=f"{title}: {run.experiment_name}", panels=tuple(drawn), columns=len(drawn))
+        drawn.append(
+            Panel(
+                title=panel_title,
+                x=Axis(label="minutes since start"),
+                y=Axis(label=y_label),
+                traces=traces,
+            )
+        )
+    return Chart(
+        title=f"{title}: {run.experiment_name}", panels=tuple(drawn), columns=len(drawn)
+    )
 
 
 def worker(run: Run, options: PlotOptions) -> Chart:
@@ -122,7 +149,9 @@ def worker(run: Run, options: PlotOptions) -> Chart:
     if not run.worker_usage:
         raise _missing(run, "worker usage", "worker_usage.csv")
     lines = (("allowed", 1, "step"), ("running", 2, "step"))
-    return _time_series(run, "Worker usage", run.worker_usage, [("Workers over time", "workers", lines)])
+    return _time_series(
+        run, "Worker usage", run.worker_usage, [("Workers over time", "workers", lines)]
+    )
 
 
 def get_next_trials(run: Run, options: PlotOptions) -> Chart:
@@ -130,14 +159,22 @@ def get_next_trials(run: Run, options: PlotOptions) -> Chart:
     if not run.next_trials:
         raise _missing(run, "generator requests", "get_next_trials.csv")
     lines = (("requested", 2, "lines"), ("got", 1, "lines"))
-    return _time_series(run, "Points asked from the generator", run.next_trials, [("Points requested and received", "points", lines)])
+    return _time_series(
+        run,
+        "Points asked from the generator",
+        run.next_trials,
+        [("Points requested and received", "points", lines)],
+    )
 
 
 def cpu_ram_usage(run: Run, options: PlotOptions) -> Chart:
     """CPU and RAM use of the main process over the run (cpu_ram_usage.csv)."""
     if not run.cpu_ram:
         raise _missing(run, "CPU/RAM measurements", "cpu_ram_usage.csv")
-    panels = [("RAM", "RAM (MB)", (("RAM", 1, "lines"),)), ("CPU", "CPU (%)", (("CPU", 2, "lines"),))]
+    panels = [
+        ("RAM", "RAM (MB)", (("RAM", 1, "lines"),)),
+        ("CPU", "CPU (%)", (("CPU", 2, "lines"),)),
+    ]
     return _time_series(run, "CPU and RAM usage", run.cpu_ram, panels)
 
 
@@ -150,15 +187,44 @@ def gpu_usage(run: Run, options: PlotOptions) -> Chart:
     utilisation, memory = [], []
     for number, (host, rows) in enumerate(sorted(run.gpu.items())):
         minutes = _minutes_since([r[0] for r in rows], start)
-        utilisation.append(Trace(kind="markers", name=host, x=minutes, y=[r[2] for r in rows], colour=colour_of(number), size=5, gid=f"gpu-util-{host}"))
+        utilisation.append(
+            Trace(
+                kind="markers",
+                name=host,
+                x=minutes,
+                y=[r[2] for r in rows],
+                colour=colour_of(number),
+                size=5,
+                gid=f"gpu-util-{host}",
+            )
+        )
         memory.append(
-            Trace(kind="markers", name=host, x=minutes, y=[r[3] for r in rows], colour=colour_of(number), size=5, show_legend=False, gid=f"gpu-mem-{host}")
+            Trace(
+                kind="markers",
+                name=host,
+                x=minutes,
+                y=[r[3] for r in rows],
+                colour=colour_of(number),
+                size=5,
+                show_legend=False,
+                gid=f"gpu-mem-{host}",
+            )
         )
     return Chart(
         title=f"GPU usage: {run.experiment_name}",
         panels=(
-            Panel(title="GPU utilisation", x=Axis(label="minutes since start"), y=Axis(label="utilisation (%)"), traces=tuple(utilisation)),
-            Panel(title="GPU memory", x=Axis(label="minutes since start"), y=Axis(label="memory used (MiB)"), traces=tuple(memory)),
+            Panel(
+                title="GPU utilisation",
+                x=Axis(label="minutes since start"),
+                y=Axis(label="utilisation (%)"),
+                traces=tuple(utilisation),
+            ),
+            Panel(
+                title="GPU memory",
+                x=Axis(label="minutes since start"),
+                y=Axis(label="memory used (MiB)"),
+                traces=tuple(memory),
+            ),
         ),
         columns=2,
     )

@@ -19,14 +19,27 @@ from omniopt.run_data import ObjectiveInfo, Run, TrialRecord
 HISTOGRAM_BINS = 20
 
 
-def histogram(values: Sequence[float], *, name: str, gid: str, colour: str | None = None) -> Trace:
+def histogram(
+    values: Sequence[float], *, name: str, gid: str, colour: str | None = None
+) -> Trace:
     """Bars of counts over equal bins (computed once, drawn the same by both renderers)."""
     import numpy as np
 
-    counts, edges = np.histogram(np.asarray(values, dtype=float), bins=min(HISTOGRAM_BINS, max(1, len(values))))
+    counts, edges = np.histogram(
+        np.asarray(values, dtype=float), bins=min(HISTOGRAM_BINS, max(1, len(values)))
+    )
     centres = ((edges[:-1] + edges[1:]) / 2).tolist()
     width = float(edges[1] - edges[0]) if len(edges) > 1 else 1.0
-    return Trace(kind="bars", name=name, x=centres, y=counts.tolist(), width=width, colour=colour, gid=gid, show_legend=False)
+    return Trace(
+        kind="bars",
+        name=name,
+        x=centres,
+        y=counts.tolist(),
+        width=width,
+        colour=colour,
+        gid=gid,
+        show_legend=False,
+    )
 
 
 def general(run: Run, options: PlotOptions) -> Chart:
@@ -40,7 +53,14 @@ def general(run: Run, options: PlotOptions) -> Chart:
                 title=f"Distribution of {objective.name}",
                 x=Axis(label=objective_label(objective)),
                 y=Axis(label="trials"),
-                traces=(histogram(values, name=objective.name, gid=f"histogram-{objective.name}", colour=colour_of(number)),),
+                traces=(
+                    histogram(
+                        values,
+                        name=objective.name,
+                        gid=f"histogram-{objective.name}",
+                        colour=colour_of(number),
+                    ),
+                ),
             )
         )
     objective = run.objective(options.objective)
@@ -54,7 +74,11 @@ def general(run: Run, options: PlotOptions) -> Chart:
                 Trace(
                     kind="box",
                     name=node,
-                    y=[t.results[objective.name] for t in trials if (t.generation_node or "unknown") == node],  # type: ignore[misc]
+                    y=[
+                        t.results[objective.name]
+                        for t in trials
+                        if (t.generation_node or "unknown") == node
+                    ],  # type: ignore[misc]
                     colour=colour_of(number),
                     gid=f"box-{node}",
                 )
@@ -69,7 +93,9 @@ def general(run: Run, options: PlotOptions) -> Chart:
                 title="Run time of trials",
                 x=Axis(label="run time (s)"),
                 y=Axis(label="trials"),
-                traces=(histogram(run_times, name="run time", gid="histogram-run-time"),),
+                traces=(
+                    histogram(run_times, name="run time", gid="histogram-run-time"),
+                ),
             )
         )
     counts = run.status_counts()
@@ -78,10 +104,19 @@ def general(run: Run, options: PlotOptions) -> Chart:
             title="Trials by status",
             x=Axis(label="status"),
             y=Axis(label="trials"),
-            traces=(Trace(kind="bars", x=list(counts), y=list(counts.values()), gid="status-counts"),),
+            traces=(
+                Trace(
+                    kind="bars",
+                    x=list(counts),
+                    y=list(counts.values()),
+                    gid="status-counts",
+                ),
+            ),
         )
     )
-    return Chart(title=f"Overview: {run.experiment_name}", panels=tuple(panels), columns=2)
+    return Chart(
+        title=f"Overview: {run.experiment_name}", panels=tuple(panels), columns=2
+    )
 
 
 def trial_index_result(run: Run, options: PlotOptions) -> Chart:
@@ -113,7 +148,11 @@ def trial_index_result(run: Run, options: PlotOptions) -> Chart:
                 traces=tuple(traces),
             )
         )
-    return Chart(title=f"Results per trial: {run.experiment_name}", panels=tuple(panels), columns=min(2, len(panels)))
+    return Chart(
+        title=f"Results per trial: {run.experiment_name}",
+        panels=tuple(panels),
+        columns=min(2, len(panels)),
+    )
 
 
 def _best_panel(
@@ -156,26 +195,48 @@ def _best_panel(
 
 def best_over_trials(run: Run, options: PlotOptions) -> Chart:
     """Best value found so far against the trial index, for each objective."""
-    trials = sorted(trials_for_plot(run, options, plot="best_over_trials"), key=lambda t: t.index)
+    trials = sorted(
+        trials_for_plot(run, options, plot="best_over_trials"), key=lambda t: t.index
+    )
     panels = tuple(
-        _best_panel(run, o, trials, [t.index for t in trials], "trial index", first=i == 0)
+        _best_panel(
+            run, o, trials, [t.index for t in trials], "trial index", first=i == 0
+        )
         for i, o in enumerate(run.objectives)
     )
-    return Chart(title=f"Best value over trials: {run.experiment_name}", panels=panels, columns=min(2, len(panels)))
+    return Chart(
+        title=f"Best value over trials: {run.experiment_name}",
+        panels=panels,
+        columns=min(2, len(panels)),
+    )
 
 
 def best_over_time(run: Run, options: PlotOptions) -> Chart:
     """Best value found so far against wall-clock time since the run started."""
-    trials = [t for t in trials_for_plot(run, options, plot="best_over_time") if t.end_time is not None]
+    trials = [
+        t
+        for t in trials_for_plot(run, options, plot="best_over_time")
+        if t.end_time is not None
+    ]
     if len(trials) < 2:
         raise NotEnoughDataError(
-            "results.csv has no end_time for the trials", "best_over_time needs the trials' end times; use best_over_trials"
+            "results.csv has no end_time for the trials",
+            "best_over_time needs the trials' end times; use best_over_trials",
         )
     trials.sort(key=lambda t: t.end_time)  # type: ignore[arg-type,return-value]
     span = run.time_span()
-    start = span[0] if span else min(t.submit_time or t.start_time or t.end_time for t in trials)  # type: ignore[type-var]
+    start = (
+        span[0]
+        if span
+        else min(t.submit_time or t.start_time or t.end_time for t in trials)
+    )  # type: ignore[type-var]
     minutes = [(t.end_time - start) / 60 for t in trials]  # type: ignore[operator]
     panels = tuple(
-        _best_panel(run, o, trials, minutes, "minutes since start", first=i == 0) for i, o in enumerate(run.objectives)
+        _best_panel(run, o, trials, minutes, "minutes since start", first=i == 0)
+        for i, o in enumerate(run.objectives)
     )
-    return Chart(title=f"Best value over time: {run.experiment_name}", panels=panels, columns=min(2, len(panels)))
+    return Chart(
+        title=f"Best value over time: {run.experiment_name}",
+        panels=panels,
+        columns=min(2, len(panels)),
+    )
