@@ -277,8 +277,11 @@ def _read_csv_with_header(path: str) -> tuple[list[str], list[dict[str, str]]]:
             if not header:
                 return [], []
             header = [h.strip() for h in header]
+            # A shorter row is one a live run is still writing: it is read next time.
             rows = [
-                dict(zip(header, (v.strip() for v in row))) for row in reader if row
+                dict(zip(header, (v.strip() for v in row)))
+                for row in reader
+                if len(row) >= len(header)
             ]
     except UnicodeDecodeError:
         raise RunDataError(

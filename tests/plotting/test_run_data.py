@@ -187,3 +187,10 @@ def test_a_plugin_adds_a_plot_type(tmp_path: Path) -> None:
     )  # the built-ins come through the same hook
     figure = figures.build(run, "RUN_TIMES", pm=manager)
     assert list(figure.data[0].x) == [0, 1, 2, 3, 4]
+
+
+def test_a_row_still_being_written_is_left_for_later(tmp_path: Path) -> None:
+    folder = write_run(str(tmp_path / "e" / "0"), trials=4, extras=False)
+    csv = Path(folder) / "results.csv"
+    csv.write_text(csv.read_text() + "4,1760000")  # a live run's torn last line
+    assert [t.index for t in load_run(folder).trials] == [0, 1, 2, 3]
