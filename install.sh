@@ -17,7 +17,7 @@ pip=(.venv/bin/python -m pip install --quiet --disable-pip-version-check)
 "${pip[@]}" "torch==2.13.0"
 
 # The core and every plugin in this repository, editable, with test extras.
-targets=(-e ".[test,optuna]")
+targets=(-e ".[test,optuna,saasbo]")
 for plugin in plugins/*/; do
   [ -f "$plugin/pyproject.toml" ] && targets+=(-e "${plugin%/}[test]")
 done

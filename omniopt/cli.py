@@ -110,6 +110,7 @@ def _optimize(setup) -> int:
         executor_entry=setup.executor_entry,
         sinks=setup.sinks,
         config_yaml=setup.config_yaml,
+        warm_start=setup.warm_start,
         on_progress=display.update,
         on_message=display.message,
     )

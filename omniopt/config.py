@@ -17,7 +17,9 @@ from typing import Any
 
 from omniopt.errors import MissingOptionError, ParameterError, UsageError
 from omniopt.model import Objective, SearchSpace
-from omniopt.parameters import parse_linear_constraint, parse_objectives, parse_parameters
+from omniopt import constraint_expr
+from omniopt.constraint_expr import NonLinearConstraint
+from omniopt.parameters import parse_objectives, parse_parameters
 from omniopt.program import decode_program, placeholders_in
 from omniopt.types import OptionSpec
 
@@ -33,6 +35,8 @@ class RunConfig:
     options: Mapping[str, Any]
     explicit: frozenset[str]
     search_space: SearchSpace
+    #: Constraints Ax cannot take (``a * b >= 10``): checked after generation.
+    nonlinear_constraints: tuple[NonLinearConstraint, ...]
     objectives: tuple[Objective, ...]
     program: str
     generation_plan: tuple[tuple[str, int | None], ...]
@@ -236,8 +240,8 @@ def build_run_config(
                 continue
             raise MissingOptionError(f"--{name} is required", f"add --{name} ({spec.help.rstrip('.')})")
     params = parse_parameters(options.get("parameter") or [])
-    constraints = tuple(parse_linear_constraint(str(c), params) for c in options.get("experiment_constraints") or [])
-    space = SearchSpace(parameters=params, constraints=constraints)
+    linear, nonlinear = constraint_expr.split(options.get("experiment_constraints") or [], params)
+    space = SearchSpace(parameters=params, constraints=linear)
     objectives = parse_objectives(options.get("result_names") or ["RESULT=min"])
     program = decode_program(options["run_program"])
     missing = sorted(placeholders_in(program) - set(space.names))
@@ -252,6 +256,7 @@ def build_run_config(
         options=dict(options),
         explicit=explicit,
         search_space=space,
+        nonlinear_constraints=nonlinear,
         objectives=objectives,
         program=program,
         generation_plan=plan,
@@ -270,6 +275,8 @@ def generation_plan(options: Mapping[str, Any], known: Sequence[str]) -> tuple[t
             raise UnknownGeneratorError(f"unknown generator {name.strip()!r}", f"available: {', '.join(sorted(known))}")
         return found
 
+    if options.get("gridsearch"):
+        return ((canonical("GRIDSEARCH"), None),)
     text = options.get("generation_strategy")
     if text:
         steps: list[tuple[str, int | None]] = []

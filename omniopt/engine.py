@@ -21,7 +21,7 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from omniopt import __version__
+from omniopt import __version__, constraint_expr, outcome_constraints
 from omniopt.config import RunConfig
 from omniopt.errors import ContinueError, ExitCode, OmniOptError
 from omniopt.model import (
@@ -34,7 +34,9 @@ from omniopt.model import (
     BestTracker,
     pareto_front,
 )
+from omniopt.generators import exhaustion
 from omniopt.program import fill_command
+from omniopt.repeated_evals import ArmRepeats
 from omniopt.run_folder import (
     CONFIG_YAML,
     RunFolderWriter,
@@ -128,6 +130,7 @@ class Engine:
         executor_entry: ExecutorEntry,
         sinks: Sequence[ResultSink],
         config_yaml: str,
+        warm_start: Sequence[FinishedTrial] = (),
         on_progress: Callable[[Progress], None] = lambda p: None,
         on_message: Callable[[str], None] = lambda m: None,
     ):
@@ -141,6 +144,18 @@ class Engine:
         self._on_message = on_message
         self._events: queue.Queue[tuple[str, Any]] = queue.Queue()
         self._history: list[FinishedTrial] = []
+        # What the generator learns from: the history, or one averaged trial
+        # per point when each point is evaluated several times.
+        self._model_history: list[FinishedTrial] = []
+        self._warm_start = list(warm_start)
+        extra = outcome_constraints.extra_result_names(
+            outcome_constraints.from_options(self.options, config.objectives)
+        )
+        self._result_names = tuple(o.name for o in config.objectives) + tuple(extra)
+        copies = int(self.options.get("nr_evals_per_arm") or 1)
+        self._repeats = ArmRepeats(copies, self._result_names) if copies > 1 else None
+        self._rejected_rounds = 0
+        self._exhausted_message = ""
         self._running: dict[int, tuple[TrialJob, float]] = {}
         self._candidates: deque[tuple[Params, str]] = deque()
         self._seen: set[tuple] = set()
@@ -180,8 +195,21 @@ class Engine:
             for trial in self._history:
                 self._seen.add(self._key(trial.params))
             self._check_history_fits()
+        self._add_warm_start()
+        self._model_history = list(self._history)
         (run_dir / CONFIG_YAML).write_text(self._config_yaml, encoding="utf-8")
         return run_dir
+
+    def _add_warm_start(self) -> None:
+        """Trials of older runs (``--load_data_from_existing_jobs``), numbered after ours."""
+        for offset, trial in enumerate(self._warm_start):
+            index = self._next_index + offset
+            outcome = dataclasses.replace(trial.outcome, trial_index=index)
+            self._history.append(dataclasses.replace(trial, trial_index=index, outcome=outcome))
+            self._seen.add(self._key(trial.params))
+        self._next_index += len(self._warm_start)
+        self._history_before = len(self._history)
+        self._best = BestTracker(self.config.objectives[0], self._history)
 
     def _check_history_fits(self) -> None:
         names = set(self.config.search_space.names)
@@ -213,9 +241,18 @@ class Engine:
             search_space=self.config.search_space,
             objectives=self.config.objectives,
             config=info_config,
+            result_names=self._result_names,
         )
+        loaded = len(self._warm_start)
+        earlier = self._history[: len(self._history) - loaded]
         for sink in self._sinks:
-            sink.run_started(run_info, list(self._history))
+            sink.run_started(run_info, earlier)
+        for trial in self._history[len(earlier):]:
+            # Loaded trials become rows of this run, as if they had run here.
+            job = self._job(trial.trial_index, trial.params, trial.generation_node)
+            for sink in self._sinks:
+                sink.trial_started(job, {})
+                sink.trial_finished(trial, job)
         executor = self._executor_entry.create()
         self._executor = executor
         capacity = int(self.options.get("num_parallel_jobs") or 1)
@@ -273,8 +310,25 @@ class Engine:
 
     def _exhausted(self) -> bool:
         if self._stop is None and self._strikes >= self._strike_limit():
+            name = self._current_entry().name if self._current_entry() else "the generator"
+            fallback = exhaustion.fallback_for(self.options, name)
+            if fallback is not None:
+                self._on_message(f"{name} proposes nothing new: continuing with {fallback} points")
+                self._switch_generator(fallback)
+                return False
+            self._exhausted_message = exhaustion.exhausted_message(name, self.options)
             self._stop = StopReason.EXHAUSTED
         return self._stop is not None
+
+    def _switch_generator(self, name: str) -> None:
+        """End the current phase where it is and go on with another generator."""
+        index = self._generator_phase if self._generator_phase >= 0 else self._phase_index
+        current = self._phases[index]
+        current.count = current.made
+        self._phases.insert(index + 1, _Phase(name, None))
+        self._phases = self._phases[: index + 2]
+        self._phase_index = index + 1
+        self._strikes = 0
 
     def _strike_limit(self) -> int:
         entry = self._current_entry()
@@ -348,7 +402,7 @@ class Engine:
             params=params,
             command=fill_command(self.config.program, params),
             trial_dir=str(self.run_dir / "single_runs" / str(index)),
-            result_names=tuple(o.name for o in self.config.objectives),
+            result_names=self._result_names,
             timeout_s=float(timeout_min) * 60 if timeout_min else None,
             generation_node=node,
         )
@@ -366,6 +420,8 @@ class Engine:
         for _ in range(count):
             params, node = self._candidates.popleft()
             jobs.append(self._job(self._next_index, params, node))
+            if self._repeats is not None:
+                self._repeats.add_copy(self._next_index, params, node)
             self._next_index += 1
         self._submitted += count
         try:
@@ -460,8 +516,8 @@ class Engine:
         if self._generator_phase != phase_index:
             self._told = 0
         told = self._told
-        self._told = len(self._history)
-        return self._history[told:]
+        self._told = len(self._model_history)
+        return self._model_history[told:]
 
     def _generate(self, phase_index: int, n: int, pending: list[Params], new_history: list[FinishedTrial]) -> None:
         """Runs on the generation thread: build the generator if needed, tell, ask."""
@@ -495,7 +551,8 @@ class Engine:
         for sink in self._sinks:
             sink.points_generated(time.time(), len(points), requested)
         phase = self._phases[phase_index]
-        new = 0
+        new = rejected = 0
+        copies = self._repeats.copies if self._repeats else 1
         for params in points:
             key = self._key(params)
             violation = self.config.search_space.violation(params)
@@ -504,10 +561,42 @@ class Engine:
                     self._note_error(f"{phase.name} proposed an invalid point ({violation}); it was skipped")
                 continue
             self._seen.add(key)
-            self._candidates.append((params, phase.name))
+            broken = constraint_expr.first_violated(self.config.nonlinear_constraints, params)
+            if broken is not None:
+                self._record_abandoned(params, phase.name, f"breaks the constraint {broken.text!r}")
+                rejected += 1
+                continue
+            self._candidates.extend([(params, phase.name)] * copies)
             phase.made += 1
             new += 1
+        if rejected and not new:
+            # Rejected points are not "nothing new": they have their own limit.
+            self._rejected_rounds += 1
+            if self._rejected_rounds >= int(self.options.get("max_abandoned_retrial") or 20) and self._stop is None:
+                texts = ", ".join(repr(c.text) for c in self.config.nonlinear_constraints)
+                self._exhausted_message = f"no generated point satisfies the constraints {texts}"
+                self._stop = StopReason.EXHAUSTED
+            return
+        self._rejected_rounds = 0
         self._strikes = 0 if new else self._strikes + 1
+
+    def _record_abandoned(self, params: Params, node: str, detail: str) -> None:
+        """A point the constraints reject: an ABANDONED row, as OmniOpt2 writes it."""
+        job = self._job(self._next_index, params, node)
+        self._next_index += 1
+        outcome = TrialOutcome(
+            trial_index=job.trial_index,
+            status=TrialStatus.ABANDONED,
+            failure_reason=FailureReason.CONSTRAINT,
+            failure_detail=detail,
+            submit_time=time.time(),
+        )
+        trial = FinishedTrial(trial_index=job.trial_index, params=params, outcome=outcome, generation_node=node)
+        self._history.append(trial)
+        self._model_history.append(trial)
+        for sink in self._sinks:
+            sink.trial_started(job, {})
+            sink.trial_finished(trial, job)
 
     # -- results ---------------------------------------------------------------------
     def _record(self, outcome: TrialOutcome) -> None:
@@ -523,6 +612,10 @@ class Engine:
             outcome = dataclasses.replace(outcome, status=TrialStatus.ABANDONED, failure_reason=FailureReason.CANCELLED, failure_detail=f"run stopped ({self._stop.value})")
         trial = FinishedTrial(trial_index=job.trial_index, params=job.params, outcome=outcome, generation_node=job.generation_node)
         self._history.append(trial)
+        if self._repeats is None:
+            self._model_history.append(trial)
+        elif (arm := self._repeats.finished(outcome)) is not None:
+            self._model_history.append(arm)
         self._best.offer(trial)
         for sink in self._sinks:
             sink.trial_finished(trial, job)
@@ -584,7 +677,9 @@ class Engine:
             duration_s=time.time() - started,
             error=self._error,
         )
-        summary.exit_code, summary.message = _exit_for(summary, self._error)
+        entry = self._current_entry()
+        finite = bool(entry is not None and entry.finite_design and not self._exhausted_message.startswith("no generated point"))
+        summary.exit_code, summary.message = _exit_for(summary, self._error, self._exhausted_message, finite)
         return summary
 
     @staticmethod
@@ -606,7 +701,9 @@ class Engine:
         }
 
 
-def _exit_for(summary: RunSummary, error: OmniOptError | None) -> tuple[ExitCode, str]:
+def _exit_for(
+    summary: RunSummary, error: OmniOptError | None, exhausted_message: str = "", finite_design: bool = False
+) -> tuple[ExitCode, str]:
     reason = summary.stop_reason
     if reason is StopReason.INTERRUPTED:
         return ExitCode.INTERRUPTED, "interrupted; continue with --continue_previous_job " + summary.run_dir
@@ -621,7 +718,9 @@ def _exit_for(summary: RunSummary, error: OmniOptError | None) -> tuple[ExitCode
     if reason is StopReason.EXHAUSTED:
         if error is not None:
             return error.exit_code, error.one_line()
-        return ExitCode.SEARCH_SPACE_EXHAUSTED, "the search space is exhausted: the generator proposes nothing new"
+        if finite_design:
+            return ExitCode.OK, "every point of the design has run"
+        return ExitCode.SEARCH_SPACE_EXHAUSTED, exhausted_message or "the search space is exhausted: the generator proposes nothing new"
     if reason is StopReason.TIME_LIMIT:
         return ExitCode.OK, "stopped at the --time limit"
     return ExitCode.OK, ""

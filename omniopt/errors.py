@@ -43,7 +43,7 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.MAX_FAILED_JOBS: "--max_failed_jobs was reached",
     ExitCode.ALL_TRIALS_FAILED: "every trial failed",
     ExitCode.REQUIRED_OPTION_MISSING: "a required option is missing",
-    ExitCode.CONTINUE_FAILED: "--continue_previous_job: the folder is not a usable run",
+    ExitCode.CONTINUE_FAILED: "--continue_previous_job or --load_data_from_existing_jobs: a folder is not a usable run",
     ExitCode.INTERRUPTED: "interrupted by Ctrl-C (SIGINT); trials stopped, state saved",
     ExitCode.TERMINATED: "terminated by SIGTERM; trials stopped, state saved",
     ExitCode.PARAMETER_SYNTAX: "a --parameter could not be parsed",

@@ -43,6 +43,7 @@ class FailureReason(str, enum.Enum):
     EXECUTOR = "executor"
     CANCELLED = "cancelled"
     OUT_OF_MEMORY = "out_of_memory"
+    CONSTRAINT = "constraint"
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)

@@ -180,12 +180,12 @@ class RunFolderWriter(BaseResultSink):
         self._run = run
         self._dir = Path(run.run_dir)
         self._objectives: tuple[Objective, ...] = run.objectives
-        self._result_names = [o.name for o in run.objectives]
+        self._result_names = list(run.result_names or [o.name for o in run.objectives])
         self._param_names = run.search_space.names
         self._uuid = str(run.config.get("run_uuid", ""))
         self._finished = list(history)
         self._best = BestTracker(run.objectives[0], history)
-        self._write_text("result_names.txt", "".join(f"{n}\n" for n in self._result_names))
+        self._write_text("result_names.txt", "".join(f"{o.name}\n" for o in self._objectives))
         self._write_text("result_min_max.txt", "".join(f"{o.direction}\n" for o in self._objectives))
         self._write_text("parameters.txt", _parameters_table(run))
         self._info_keys = self._existing_info_keys()

@@ -20,8 +20,10 @@ from omniopt.config import (
     resolve_options,
     values_from_file,
 )
+from omniopt import outcome_constraints
+from omniopt import warm_start as warm_start_loader
 from omniopt.errors import ContinueError, UnknownGeneratorError
-from omniopt.model import ChoiceParameter
+from omniopt.model import ChoiceParameter, FinishedTrial
 from omniopt.run_folder import CONFIG_YAML, RUN_JSON
 from omniopt.types import ExecutorEntry, GeneratorEntry, OptionSpec, ResultSink
 
@@ -34,6 +36,7 @@ class RunSetup:
     generator_entries: Mapping[str, GeneratorEntry]
     sinks: Sequence[ResultSink]
     run_dir_hint: str
+    warm_start: Sequence[FinishedTrial] = ()
 
 
 def prepare_run(args: Sequence[str], pm, warn: Callable[[str], None]) -> RunSetup:
@@ -47,6 +50,9 @@ def prepare_run(args: Sequence[str], pm, warn: Callable[[str], None]) -> RunSetu
     if previous:
         _check_continuation(Path(previous), config)
     _check_generators(config, generators)
+    # Checked here so that a bad one fails before a run folder exists.
+    outcome_constraints.from_options(config.options, config.objectives)
+    warm_start = _load_warm_start(config, warn)
     executor_entry = _choose_executor(pm, config.options)
     _warn_unused(pm, config, executor_entry, warn)
     sinks = [entry.create(config.options) for entry in _sink_entries(pm, config.options)]
@@ -58,7 +64,15 @@ def prepare_run(args: Sequence[str], pm, warn: Callable[[str], None]) -> RunSetu
         generator_entries=generators,
         sinks=sinks,
         run_dir_hint=f"{run_root}/{config.experiment_name}/<next free number>",
+        warm_start=warm_start,
     )
+
+
+def _load_warm_start(config: RunConfig, warn: Callable[[str], None]) -> list[FinishedTrial]:
+    folders = config.options.get("load_data_from_existing_jobs") or []
+    if not folders:
+        return []
+    return warm_start_loader.load(folders, config.search_space, config.objectives, warn=warn)
 
 
 def _with_previous_options(
@@ -123,6 +137,9 @@ def _check_generators(config: RunConfig, generators: Mapping[str, GeneratorEntry
 
     for name, _count in config.generation_plan:
         entry = generators[name.casefold()]
+        reason = entry.unavailable()
+        if reason:
+            raise UnknownGeneratorError(f"generator {entry.name} cannot run here: {reason}", "install what it names, or pick another --model")
         for need, needed in needs.items():
             if needed and not supports(entry, need):
                 working = sorted(e.name for e in generators.values() if all(supports(e, n) for n, x in needs.items() if x))

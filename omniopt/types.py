@@ -84,6 +84,10 @@ class GeneratorEntry:
     supports_continue: bool = True
     #: Model-free generators are cheap; the engine may ask them for many points at once.
     model_based: bool = False
+    #: A finite design (FACTORIAL, GRIDSEARCH): running out of points is its normal end.
+    finite_design: bool = False
+    #: Why the generator cannot work here (a missing optional package), or ``None``.
+    unavailable: Callable[[], str | None] = lambda: None
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)
@@ -152,6 +156,9 @@ class RunInfo:
     search_space: SearchSpace
     objectives: tuple[Objective, ...]
     config: Mapping[str, Any]
+    #: Every result a trial reports: the objectives, then results that only
+    #: outcome constraints use.
+    result_names: tuple[str, ...] = ()
 
 
 @runtime_checkable

@@ -45,6 +45,7 @@ def omniopt_generators() -> list[GeneratorEntry]:
             name="FACTORIAL",
             create=_factorial,
             description="Every combination of choice and int parameters, once each.",
+            finite_design=True,
         ),
         GeneratorEntry(
             name="BOTORCH_MODULAR",

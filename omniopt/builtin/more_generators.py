@@ -136,6 +136,7 @@ def omniopt_generators() -> list[GeneratorEntry]:
             create=_grid,
             description="Evenly spaced grid over every parameter, each grid point once (--gridsearch).",
             options=GRID_OPTIONS,
+            finite_design=True,
         ),
         GeneratorEntry(
             name="EXTERNAL_GENERATOR",

@@ -25,7 +25,7 @@ CASES = {
     "placeholder without parameter": (19, args_with(program="echo %(y)"), "no parameter 'y'"),
     "unknown parameter type": (181, args_with(params=["--parameter", "x", "ragne", "0", "1"]), "unknown type"),
     "empty choice": (19, args_with(params=["--parameter", "x", "choice", ","]), "no values"),
-    "invalid constraint": (19, args_with("--experiment_constraints", "x < 3"), "no <= or >="),
+    "invalid constraint": (19, args_with("--experiment_constraints", "x ** 2 <= 3"), "is not allowed"),
     "unknown model": (203, args_with("--model=NOPE"), "unknown generator"),
     "unknown result direction": (2, args_with("--result_names", "RESULT=up"), "unknown direction"),
     "unknown flag": (2, args_with("--max_evals=3"), "did you mean --max_eval"),
