@@ -18,7 +18,7 @@ from omniopt.model import (
 )
 from omniopt.program import try_base64
 
-_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+NAME_PATTERN = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 #: Names the run folder uses for its own columns; a parameter may not take them.
 RESERVED_NAMES = frozenset(
     {
@@ -61,7 +61,7 @@ def parse_parameter(tokens: Sequence[Any]) -> Parameter:
     if len(tokens) < 2:
         raise ParameterSyntaxError(f"--parameter {' '.join(map(str, tokens))!r} is incomplete", _SYNTAX_HINT)
     name, kind, rest = str(tokens[0]), str(tokens[1]).lower(), list(tokens[2:])
-    if not _NAME.match(name):
+    if not NAME_PATTERN.match(name):
         raise ParameterError(
             f"parameter name {name!r} is not valid",
             "use letters, digits and _ and start with a letter or _",
@@ -148,7 +148,7 @@ def parse_objectives(tokens: Sequence[str]) -> tuple[Objective, ...]:
         name, _, direction = str(token).partition("=")
         direction = (direction or "min").strip().lower()
         name = name.strip()
-        if not _NAME.match(name.replace("-", "_")):
+        if not NAME_PATTERN.match(name.replace("-", "_")):
             raise UsageError(f"result name {name!r} is not valid", "use letters, digits and _")
         if direction not in ("min", "max"):
             raise UsageError(f"result {name!r}: unknown direction {direction!r}", "use NAME=min or NAME=max")
@@ -160,7 +160,7 @@ def parse_objectives(tokens: Sequence[str]) -> tuple[Objective, ...]:
 
 
 _NUMBER_TEXT = r"(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
-_TERM = re.compile(
+CONSTRAINT_TERM = re.compile(
     rf"\s*(?P<sign>[+-])?\s*(?:(?P<coef>{_NUMBER_TEXT})\s*\*?\s*)?(?P<name>[A-Za-z_][A-Za-z0-9_]*)?"
     rf"(?:\s*\*\s*(?P<post>{_NUMBER_TEXT}))?\s*"
 )
@@ -199,7 +199,7 @@ def _terms(side: str, original: str, hint: str) -> list[tuple[float, str | None]
     terms = []
     position = 0
     while position < len(side):
-        m = _TERM.match(side, position)
+        m = CONSTRAINT_TERM.match(side, position)
         if not m or m.end() == position or (m.group("coef") is None and m.group("name") is None):
             raise ParameterError(f"constraint {original!r}: cannot read {side[position:].strip()!r}", hint)
         if terms and m.group("sign") is None:

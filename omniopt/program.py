@@ -34,7 +34,7 @@ def placeholder_pattern(names: Iterable[str]) -> re.Pattern[str]:
     )
 
 
-_ANY_PLACEHOLDER = re.compile(r"%\(([A-Za-z_][A-Za-z0-9_]*)\)|\$\(([A-Za-z_][A-Za-z0-9_]*)\)|%([A-Za-z_][A-Za-z0-9_]*)")
+ANY_PLACEHOLDER = re.compile(r"%\(([A-Za-z_][A-Za-z0-9_]*)\)|\$\(([A-Za-z_][A-Za-z0-9_]*)\)|%([A-Za-z_][A-Za-z0-9_]*)")
 
 
 def placeholders_in(template: str) -> set[str]:
@@ -44,7 +44,7 @@ def placeholders_in(template: str) -> set[str]:
     only counts as a placeholder when a parameter of that name exists.
     """
     found = set()
-    for match in _ANY_PLACEHOLDER.finditer(template):
+    for match in ANY_PLACEHOLDER.finditer(template):
         found.add(next(g for g in match.groups() if g))
     return found
 

@@ -39,7 +39,7 @@ def _js_pattern(pattern: re.Pattern[str]) -> str:
 # The page validates with the CLI's own patterns, taken from the modules that parse.
 #: The ``--parameter`` syntax the CLI accepts, as data the page validates with.
 PARAMETER_RULES: dict[str, Any] = {
-    "name_pattern": _js_pattern(core_parameters._NAME),
+    "name_pattern": _js_pattern(core_parameters.NAME_PATTERN),
     "reserved_names": sorted(core_parameters.RESERVED_NAMES),
     "kinds": ["range", "choice", "fixed"],
     "value_types": ["float", "int"],
@@ -49,14 +49,14 @@ PARAMETER_RULES: dict[str, Any] = {
 
 #: Objective spelling in ``--result_names``: ``NAME=min`` or ``NAME=max``.
 OBJECTIVE_RULES: dict[str, Any] = {
-    "name_pattern": _js_pattern(core_parameters._NAME),
+    "name_pattern": _js_pattern(core_parameters.NAME_PATTERN),
     "directions": ["min", "max"],
 }
 
 #: One term of a linear constraint (``-2.5*x``) and the placeholders of a program.
 TEXT_RULES: dict[str, Any] = {
-    "constraint_term": _js_pattern(core_parameters._TERM),
-    "placeholder": _js_pattern(core_program._ANY_PLACEHOLDER),
+    "constraint_term": _js_pattern(core_parameters.CONSTRAINT_TERM),
+    "placeholder": _js_pattern(core_program.ANY_PLACEHOLDER),
 }
 
 #: Head-node mode: the options that become ``#SBATCH`` lines of the job running
