@@ -32,7 +32,7 @@ from omniopt.types import ExecutorEntry, GeneratorEntry, OptionSpec, ResultSink
 class RunSetup:
     config: RunConfig
     config_yaml: str
-    executor_entry: ExecutorEntry
+    executor_entry: ExecutorEntry | None
     generator_entries: Mapping[str, GeneratorEntry]
     sinks: Sequence[ResultSink]
     run_dir_hint: str
@@ -53,8 +53,10 @@ def prepare_run(args: Sequence[str], pm, warn: Callable[[str], None]) -> RunSetu
     # Checked here so that a bad one fails before a run folder exists.
     outcome_constraints.from_options(config.options, config.objectives)
     warm_start = _load_warm_start(config, warn)
-    executor_entry = _choose_executor(pm, config.options)
-    _warn_unused(pm, config, executor_entry, warn)
+    # --dump_config runs nothing, so it needs no executor.
+    executor_entry = None if config.options.get("dump_config") else _choose_executor(pm, config.options)
+    if executor_entry is not None:
+        _warn_unused(pm, config, executor_entry, warn)
     sinks = [entry.create(config.options) for entry in _sink_entries(pm, config.options)]
     run_root = str(config.options.get("run_dir") or "runs")
     return RunSetup(
