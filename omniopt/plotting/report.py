@@ -21,6 +21,7 @@ from omniopt.run_data import Run, RunDataError, TrialRecord
 
 MAX_TABLE_ROWS = 5000
 BEST_ROWS = 10
+NO_PLOTS = '<p class="muted">No plot fits this run yet: plots need at least two completed trials.</p>'
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True}
 
 _STYLE = """
@@ -68,7 +69,7 @@ def report_html(run: Run | str | os.PathLike[str], pm: Any = None) -> str:
     sections = [
         ("summary", "Summary", _summary(loaded)),
         ("best", "Best trials", _best(loaded)),
-        ("plots", "Plots", plots + _skipped(skipped)),
+        ("plots", "Plots", (plots or NO_PLOTS) + _skipped(skipped)),
         ("results", "Results", _results_table(loaded)),
         ("failures", "Failures", _failures(loaded)),
     ]
@@ -289,6 +290,11 @@ def _failures(run: Run) -> str:
                 trial.exit_code,
                 trial.signal,
                 trial.hostname,
+                _last_line(
+                    os.path.join(
+                        run.path, "single_runs", str(trial.index), "stderr.txt"
+                    )
+                ),
             ]
         )
     parts = []
@@ -298,7 +304,16 @@ def _failures(run: Run) -> str:
         )
         parts.append(
             _table(
-                ["trial", "status", "reason", "detail", "exit code", "signal", "host"],
+                [
+                    "trial",
+                    "status",
+                    "reason",
+                    "detail",
+                    "exit code",
+                    "signal",
+                    "host",
+                    "last line of stderr",
+                ],
                 rows,
                 status_column=1,
             )
@@ -307,6 +322,19 @@ def _failures(run: Run) -> str:
         lines = html.escape("\n".join(run.errors[-200:]))
         parts.append(f"<h3>Errors of the run (oo_errors.txt)</h3><pre>{lines}</pre>")
     return "".join(parts)
+
+
+def _last_line(path: str, limit: int = 300) -> str:
+    """The last non-empty line of a trial's log, which usually says what went wrong."""
+    try:
+        with open(path, "rb") as handle:
+            handle.seek(0, os.SEEK_END)
+            handle.seek(max(0, handle.tell() - 4096))
+            tail = handle.read().decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+    lines = [line.strip() for line in tail.splitlines() if line.strip()]
+    return lines[-1][:limit] if lines else ""
 
 
 def _cell(value: Any) -> tuple[str, bool]:

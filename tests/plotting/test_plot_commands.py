@@ -207,3 +207,7 @@ def test_report_of_an_all_failed_run_lists_the_failures(
     assert result.returncode == 0, result.stderr
     text = target.read_text()
     assert "did not complete" in text and "No trial completed" in text
+    assert "something went wrong" in text  # the last line of each failed trial's stderr
+    assert (
+        "plot-time_and_exit_code" in text
+    )  # run times and exit codes exist for failed trials too
