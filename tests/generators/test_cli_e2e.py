@@ -103,7 +103,7 @@ def test_continue_with_optuna(tmp_path):
     if "OPTUNA_TPE" not in INSTALLED:
         pytest.skip("optuna is not installed")
     omniopt(tmp_path, "--model", "OPTUNA_TPE", "--num_random_steps", "2", "--max_eval", "3", "--optuna_n_startup_trials", "2")
-    omniopt(tmp_path, "--continue_previous_job", "runs/e/0", "--max_eval", "2")
+    omniopt(tmp_path, "--continue_previous_job", "runs/e/0", "--max_eval", "2", "--num_random_steps", "0")
     table = rows(tmp_path / "runs" / "e" / "1")
     assert len(table) == 5
     assert [r["generation_node"] for r in sorted(table, key=lambda r: int(r["trial_index"]))][-2:] == ["OPTUNA_TPE", "OPTUNA_TPE"]

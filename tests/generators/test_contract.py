@@ -21,6 +21,9 @@ ENTRIES = sorted(PM.generators().values(), key=lambda e: e.name)
 NAMES = [e.name for e in ENTRIES]
 #: Generators that only enumerate discrete spaces.
 DISCRETE_ONLY = {"FACTORIAL"}
+#: Ax nodes behind the one Ax wrapper (generators/ax_model.py), which translates constraints and
+#: objectives for all of them: BOTORCH_MODULAR stands for the others in the slow model-fit tests.
+SAME_AX_WRAPPER = {"BO_MIXED", "SAASBO"}
 
 
 def entry(name):
@@ -75,7 +78,7 @@ def test_valid_new_points_that_avoid_pending_ones(name, tmp_path):
     assert not set(keys) & (told | {tuple(pending[0].values())}), f"{name} proposed a told or pending point"
 
 
-@pytest.mark.parametrize("name", [n for n in NAMES if entry(n).supports_constraints and n not in DISCRETE_ONLY])
+@pytest.mark.parametrize("name", [n for n in NAMES if entry(n).supports_constraints and n not in DISCRETE_ONLY | SAME_AX_WRAPPER])
 def test_respects_linear_constraints(name, tmp_path):
     generator = build(name, CONSTRAINED, tmp_path)
     if name == "EXTERNAL_GENERATOR":
@@ -93,12 +96,12 @@ def test_respects_linear_constraints(name, tmp_path):
 @pytest.mark.parametrize("name", NAMES)
 def test_reproducible_with_a_seed(name, tmp_path):
     space = space_for(name)
-    a = build(name, space, tmp_path / "a", seed=5).ask(2, [])
-    b = build(name, space, tmp_path / "b", seed=5).ask(2, [])
+    a = build(name, space, tmp_path / "a", seed=5).ask(1, [])
+    b = build(name, space, tmp_path / "b", seed=5).ask(1, [])
     assert a == b
 
 
-@pytest.mark.parametrize("name", [n for n in NAMES if entry(n).supports_multi_objective and n not in DISCRETE_ONLY])
+@pytest.mark.parametrize("name", [n for n in NAMES if entry(n).supports_multi_objective and n not in DISCRETE_ONLY | SAME_AX_WRAPPER])
 def test_several_objectives(name, tmp_path):
     generator = build(name, MIXED, tmp_path, objectives=TWO)
     (point,) = generator.ask(1, [])
