@@ -40,6 +40,8 @@ PALETTE = (
     "#bcbd22",
     "#17becf",
 )
+#: Markers drawn over a coloured area; both renderers outline them in black.
+WHITE = "#ffffff"
 #: Continuous colour scale of both renderers (plotly and matplotlib both know it).
 COLOR_SCALE = "viridis"
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from omniopt.plotting.chart import COLOR_SCALE, PALETTE, Chart, Panel, Trace
+from omniopt.plotting.chart import COLOR_SCALE, PALETTE, WHITE, Chart, Panel, Trace
 
 _SYMBOLS = {"circle": "o", "star": "*", "x": "x", "diamond": "D"}
 PANEL_INCHES = (5.2, 4.0)
@@ -98,7 +98,9 @@ def _draw_trace(axes: Any, trace: Trace, position: int) -> Any:
             cmap=cmap if trace.values is not None else None,
             marker=_SYMBOLS[trace.symbol],
             s=(trace.size * 1.4) ** 2 if trace.symbol == "star" else trace.size**2,
-            edgecolors="black" if trace.symbol == "star" else "none",
+            edgecolors="black"
+            if trace.symbol == "star" or trace.colour == WHITE
+            else "none",
             label=label,
             zorder=3 if trace.symbol == "star" else 2,
         )

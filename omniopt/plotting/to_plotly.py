@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from omniopt.plotting.chart import COLOR_SCALE, Chart, Panel, Trace
+from omniopt.plotting.chart import COLOR_SCALE, WHITE, Chart, Panel, Trace, colour_of
 
 _SYMBOLS = {"circle": "circle", "star": "star", "x": "x", "diamond": "diamond"}
 PANEL_HEIGHT = 360
@@ -34,7 +34,8 @@ def to_plotly(chart: Chart) -> Any:
         )
         for position, panel in enumerate(chart.panels):
             row, col = divmod(position, max(1, chart.columns))
-            _draw_panel(figure, panel, row + 1, col + 1, position)
+            _draw_panel(figure, panel, row + 1, col + 1)
+        _shared_colour_axis(figure, chart)
     title = chart.title + (f"<br><sup>{chart.note}</sup>" if chart.note else "")
     height = max(420, PANEL_HEIGHT * chart.rows)
     figure.update_layout(
@@ -52,14 +53,9 @@ def to_plotly(chart: Chart) -> Any:
     return figure
 
 
-def _draw_panel(figure: Any, panel: Panel, row: int, col: int, position: int) -> None:
-    colorbar_done = False
+def _draw_panel(figure: Any, panel: Panel, row: int, col: int) -> None:
     for trace in panel.traces:
-        built = _trace(trace, show_colorbar=not colorbar_done, position=position)
-        if built is None:
-            continue
-        colorbar_done = colorbar_done or _has_colorbar(trace)
-        figure.add_trace(built, row=row, col=col)
+        figure.add_trace(_trace(trace), row=row, col=col)
     for axis, update in (
         (panel.x, figure.update_xaxes),
         (panel.y, figure.update_yaxes),
@@ -72,37 +68,43 @@ def _draw_panel(figure: Any, panel: Panel, row: int, col: int, position: int) ->
                 ticktext=[t[1] for t in axis.ticks],
             )
         if axis.log:
-            settings["type"] = "log"
+            settings.update(
+                type="log", dtick="D2"
+            )  # label 1, 2, 5, 10 ... not every digit
         update(row=row, col=col, **settings)
 
 
-def _has_colorbar(trace: Trace) -> bool:
-    return trace.values is not None or trace.kind == "contour"
+def _shared_colour_axis(figure: Any, chart: Chart) -> None:
+    """One colour scale and bar for all panels: within a chart, colour always shows one quantity."""
+    coloured = [
+        t
+        for panel in chart.panels
+        for t in panel.traces
+        if t.values is not None or t.kind == "contour"
+    ]
+    if coloured:
+        first = coloured[0]
+        figure.update_layout(
+            coloraxis={
+                "colorscale": COLOR_SCALE,
+                "reversescale": first.reverse_scale,
+                "colorbar": {"title": {"text": first.value_label}, "len": 0.6},
+            }
+        )
 
 
-def _colorbar(trace: Trace, position: int) -> dict[str, Any]:
-    # Several panels share one figure; only the first colour bar is shown, placed at the right.
-    return {"title": {"text": trace.value_label}, "len": 0.6}
-
-
-def _marker(trace: Trace, show_colorbar: bool, position: int) -> dict[str, Any]:
+def _marker(trace: Trace) -> dict[str, Any]:
     marker: dict[str, Any] = {"size": trace.size, "symbol": _SYMBOLS[trace.symbol]}
     if trace.values is not None:
-        marker.update(
-            color=list(trace.values),
-            colorscale=COLOR_SCALE,
-            reversescale=trace.reverse_scale,
-            showscale=show_colorbar,
-            colorbar=_colorbar(trace, position),
-        )
+        marker.update(color=list(trace.values), coloraxis="coloraxis")
     elif trace.colour:
         marker["color"] = trace.colour
-    if trace.symbol == "star":
+    if trace.symbol == "star" or trace.colour == WHITE:
         marker["line"] = {"width": 1, "color": "black"}
     return marker
 
 
-def _trace(trace: Trace, show_colorbar: bool, position: int) -> Any:
+def _trace(trace: Trace) -> Any:
     import plotly.graph_objects as go
 
     common: dict[str, Any] = {
@@ -129,7 +131,7 @@ def _trace(trace: Trace, show_colorbar: bool, position: int) -> Any:
             x=list(trace.x),
             y=list(trace.y),
             mode=mode,
-            marker=_marker(trace, show_colorbar, position),
+            marker=_marker(trace),
             **extra,
             **common,
         )
@@ -142,10 +144,7 @@ def _trace(trace: Trace, show_colorbar: bool, position: int) -> Any:
                 "symbol": "hexagon",
                 "size": 18,
                 "color": list(trace.values or []),
-                "colorscale": COLOR_SCALE,
-                "reversescale": trace.reverse_scale,
-                "showscale": show_colorbar,
-                "colorbar": _colorbar(trace, position),
+                "coloraxis": "coloraxis",
             },
             **common,
         )
@@ -154,7 +153,7 @@ def _trace(trace: Trace, show_colorbar: bool, position: int) -> Any:
             x=list(trace.x),
             y=list(trace.y),
             width=trace.width,
-            marker_color=trace.colour,
+            marker_color=trace.colour or colour_of(0),
             **common,
         )
     if trace.kind == "box":
@@ -176,17 +175,14 @@ def _trace(trace: Trace, show_colorbar: bool, position: int) -> Any:
             fillcolor="rgba(31,119,180,0.2)",
             hoverinfo="skip",
             name=trace.name,
-            showlegend=bool(trace.name),
+            showlegend=trace.show_legend and bool(trace.name),
         )
     if trace.kind == "contour":
         return go.Contour(
             x=list(trace.x),
             y=list(trace.y),
             z=[list(row) for row in trace.z],
-            colorscale=COLOR_SCALE,
-            reversescale=trace.reverse_scale,
-            showscale=show_colorbar,
-            colorbar=_colorbar(trace, position),
+            coloraxis="coloraxis",
             name=trace.name,
             showlegend=False,
         )

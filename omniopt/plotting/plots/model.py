@@ -15,7 +15,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from omniopt.plotting.chart import Axis, Chart, Panel, Trace
+from omniopt.plotting.chart import WHITE, Axis, Chart, Panel, Trace
 from omniopt.plotting.prepare import (
     NotEnoughDataError,
     PlotOptions,
@@ -330,7 +330,7 @@ def contour(run: Run, options: PlotOptions) -> Chart:
                         name="trials",
                         x=[float(t.params[a.name]) for t in trials],
                         y=[float(t.params[b.name]) for t in trials],
-                        colour="#ffffff",
+                        colour=WHITE,
                         size=6,
                         symbol="diamond",
                         hover=[hover_text(t, run) for t in trials],
