@@ -281,7 +281,7 @@ def write_report(records: list[dict], mode: str, command: str, out: Path) -> Pat
         "",
         f"![wall times]({mode}-wall-times.png)",
         "",
-        *(f"![{group_name(key)}]({name})" for key, name in images),
+        *(f"![{group_name(key)}]({name})\n" for key, name in images),
         "",
     ]
     path = out / f"{mode}.md"
