@@ -61,7 +61,7 @@ def create_app(
         Route("/healthz", health, methods=["GET"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
-    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders), Middleware(SmallBodies), Middleware(GZipMiddleware, minimum_size=2048)], lifespan=lifespan)
+    app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders), Middleware(SmallBodies), Middleware(GZipMiddleware, minimum_size=2048, compresslevel=1)], lifespan=lifespan)
     app.state.share = state
     return app
 

@@ -7,7 +7,7 @@
   const runId = section.dataset.runId;
   const api = "/api/v1/runs/" + encodeURIComponent(runId);
   const POLL_MS = 3000;
-  const PAGE_ROWS = 1000;
+  const PAGE_ROWS = 250;
 
   let version = Number(section.dataset.version);
   let table = { columns: [], rows: [] };
@@ -227,6 +227,23 @@
   }
 
   // ---- loading and live updates ---------------------------------------------------
+  // plotly.min.js is large: it is loaded only once the table is shown, so that
+  // starting the plotting library never delays the table.
+  let plotlyLoading = null;
+  function loadPlotly() {
+    if (window.Plotly) return Promise.resolve();
+    if (!plotlyLoading) {
+      plotlyLoading = new Promise(function (resolve, reject) {
+        const script = document.createElement("script");
+        script.src = "/static/plotly.min.js";
+        script.onload = resolve;
+        script.onerror = function () { reject(new Error("could not load plotly.min.js")); };
+        document.head.appendChild(script);
+      });
+    }
+    return plotlyLoading;
+  }
+
   async function loadAll() {
     // Summary and table first; the plots (the largest answer) draw when they arrive.
     const plotsArriving = getJson(api + "/plots");
@@ -236,6 +253,8 @@
     table = tableAnswer;
     renderTable();
     document.body.dataset.tableVersion = String(version);
+    await new Promise(function (resolve) { setTimeout(resolve, 0); });  // let the table paint
+    await loadPlotly();
     renderPlots(await plotsArriving);
     document.body.dataset.loadedVersion = String(version);
     return run;
