@@ -8,7 +8,7 @@ import sqlite3
 import tarfile
 from pathlib import Path
 
-from conftest import Server, share_command
+from share_testkit import Server, share_command
 from share_runfolders import make_run
 
 from omniopt_share import packing

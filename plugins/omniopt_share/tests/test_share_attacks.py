@@ -17,7 +17,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import Server, share_command
+from share_testkit import Server, share_command
 from share_runfolders import make_run
 
 SCRIPT = "<script>alert(1)</script>"

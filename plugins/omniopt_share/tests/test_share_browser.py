@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import Server, artifacts_dir, share_command
+from share_testkit import Server, artifacts_dir, share_command
 from share_runfolders import make_run
 
 from omniopt_share import packing

@@ -18,7 +18,7 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import Server, start_server, stop_server
+from share_testkit import Server, start_server, stop_server
 
 UPLOADERS = 20
 READERS = 50

@@ -16,7 +16,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from conftest import Server
+from share_testkit import Server
 from share_runfolders import make_run
 
 from omniopt_share.sink import LiveShareSink
