@@ -34,7 +34,7 @@ from omniopt.model import Objective
 class RunDataError(OmniOptError):
     """A run folder cannot be read or has too little data for what was asked."""
 
-    exit_code = ExitCode.RUN_DIR_UNUSABLE
+    exit_code = ExitCode.RUN_DATA_UNUSABLE
 
 
 #: The leading columns of omniopt's results.csv, in order (results and parameters follow).
