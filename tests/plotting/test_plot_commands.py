@@ -87,7 +87,7 @@ def _copy_with_results(source: Path, target: Path, transform) -> Path:  # type: 
 def test_errors_are_one_line_with_an_exit_code(
     real_runs: dict[str, Path], tmp_path: Path
 ) -> None:
-    unusable = int(ExitCode.RUN_DIR_UNUSABLE)
+    unusable = int(ExitCode.RUN_DATA_UNUSABLE)
     # empty run: results.csv with a header only
     empty = _copy_with_results(
         real_runs["single"], tmp_path / "empty", lambda lines: lines[:1]
