@@ -38,8 +38,8 @@ def run_figures(folder: Path) -> list[dict[str, Any]]:
 
     try:
         run = load_run(folder)
-    except OmniOptError as exc:
-        return [{"name": "run", "help": "run folder", "error": exc.one_line()}]
+    except OmniOptError:
+        return []  # no finished trial yet (a live run that just started): the page says so
     allowed = set(figures.available_plot_types(run))
     helps = figures.plot_type_help()
     found = []
