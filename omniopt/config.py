@@ -304,7 +304,7 @@ def dump_yaml(config: RunConfig, specs: Mapping[str, OptionSpec]) -> str:
     skip = {"dump_config", *CONFIG_FILE_OPTIONS}
     data: dict[str, Any] = {}
     for name, spec in specs.items():
-        if name in skip:
+        if name in skip or spec.secret:
             continue
         value = config.options.get(name)
         if name == "run_program":

@@ -178,4 +178,6 @@ def _warn_unused(pm, config: RunConfig, executor: ExecutorEntry, warn: Callable[
 
 
 def _sink_entries(pm, options: Mapping[str, Any]):
-    return [entry for entry in pm.result_sinks().values() if entry.enabled(options)]
+    """Enabled sinks, the run folder first: others (live sharing) read what it wrote."""
+    enabled = [entry for entry in pm.result_sinks().values() if entry.enabled(options)]
+    return sorted(enabled, key=lambda entry: entry.name != "run_folder")

@@ -39,6 +39,8 @@ class OptionSpec:
     metavar: str | None = None
     #: Shown in ``--help`` and the GUI; hidden options still parse (old spellings).
     hidden: bool = False
+    #: A password or token: never written to the run folder or printed by --dump_config.
+    secret: bool = False
 
     @property
     def flag(self) -> str:

@@ -65,7 +65,7 @@ CORE_OPTIONS: tuple[OptionSpec, ...] = (
 # unchanged; an installed backend that uses one re-declares it with its meaning.
 COMPAT_OPTIONS: tuple[OptionSpec, ...] = tuple(
     OptionSpec(name=name, type=kind, hidden=True, section="OmniOpt2 compatibility",
-               default=False if kind == "bool" else None)
+               default=False if kind == "bool" else None, secret=name == "share_password")
     for name, kind in (
         ("mem_gb", "float"), ("gpus", "int"), ("partition", "str"), ("cpus_per_task", "int"),
         ("nodes_per_job", "int"), ("account", "str"), ("reservation", "str"), ("exclude", "str"),

@@ -19,7 +19,7 @@ SINK_OPTIONS: tuple[OptionSpec, ...] = (
                help="Mirror the run folder to a Share server while the run goes on; prints the run's link."),
     OptionSpec(name="share_server", section=SECTION, metavar="URL",
                help="Share server URL (default: $OMNIOPT_SHARE_SERVER, the share.toml config file, or http://127.0.0.1:8765)."),
-    OptionSpec(name="share_token", section=SECTION, metavar="TOKEN",
+    OptionSpec(name="share_token", secret=True, section=SECTION, metavar="TOKEN",
                help="Upload token; prefer $OMNIOPT_SHARE_TOKEN or the share.toml config file (kept out of shell history)."),
     OptionSpec(name="share_public", type="bool", default=False, section=SECTION,
                help="List the shared run on the server's index (default: private, only people with the link see it)."),
