@@ -181,7 +181,9 @@ def values_from_file(data: Mapping[str, Any], specs: Mapping[str, OptionSpec], p
             raise UsageError(f"unknown key {key!r} in {path}", _suggest(name, specs))
         spec = specs[name]
         if name == "parameter":
-            values[name] = [_file_parameter(item, path) for item in (raw or [])]
+            if not isinstance(raw, list):
+                raise UsageError(f"'parameter' in {path} must be a list", "write one entry per parameter, e.g. - [x, range, 0, 1, float]")
+            values[name] = [_file_parameter(item, path) for item in raw]
         elif spec.type == "list":
             items = raw if isinstance(raw, list) else str(raw).split() if name == "result_names" else [raw]
             values[name] = convert(spec, items)
@@ -243,6 +245,12 @@ def build_run_config(
     linear, nonlinear = constraint_expr.split(options.get("experiment_constraints") or [], params)
     space = SearchSpace(parameters=params, constraints=linear)
     objectives = parse_objectives(options.get("result_names") or ["RESULT=min"])
+    clash = sorted({o.name for o in objectives} & set(space.names))
+    if clash:
+        raise ParameterError(f"{clash[0]!r} is both a result name and a parameter", "rename one of them")
+    name = str(options.get("experiment_name") or "")
+    if "/" in name or name in (".", "..") or "\0" in name:
+        raise UsageError(f"experiment name {name!r} may not contain / or be . or ..", "use a plain name like my_experiment")
     program = decode_program(options["run_program"])
     missing = sorted(placeholders_in(program) - set(space.names))
     missing = [m for m in missing if f"%({m})" in program]

@@ -23,7 +23,7 @@ from typing import Any
 
 from omniopt import __version__, constraint_expr, outcome_constraints
 from omniopt.config import RunConfig
-from omniopt.errors import ContinueError, ExitCode, OmniOptError
+from omniopt.errors import ContinueError, ExitCode, GeneratorCrashed, OmniOptError
 from omniopt.model import (
     FailureReason,
     FinishedTrial,
@@ -142,7 +142,8 @@ class Engine:
         self._config_yaml = config_yaml
         self._on_progress = on_progress
         self._on_message = on_message
-        self._events: queue.Queue[tuple[str, Any]] = queue.Queue()
+        # SimpleQueue: its put() is safe from a signal handler on the same thread.
+        self._events: queue.SimpleQueue[tuple[str, Any]] = queue.SimpleQueue()
         self._history: list[FinishedTrial] = []
         # What the generator learns from: the history, or one averaged trial
         # per point when each point is evaluated several times.
@@ -270,6 +271,11 @@ class Engine:
         self._install_signal_handlers()
         try:
             self._loop(executor, deadline)
+        except BaseException:
+            executor.cancel_all()
+            for sink in self._sinks:
+                sink.run_finished({"status": "failed", "stop_reason": "error"})
+            raise
         finally:
             self._restore_signal_handlers()
             executor.close()
@@ -385,6 +391,8 @@ class Engine:
     def _resubmit_unfinished(self, executor: Executor) -> None:
         """Trials that were running when the previous run died: reattach or run again."""
         for old, handle in self._rerun:
+            if self._stop is not None:
+                break  # stopped meanwhile: the rest stay unfinished for the next continue
             job = self._job(old.trial_index, old.params, old.generation_node)
             if handle and executor.reattach(job, handle):
                 self._running[job.trial_index] = (job, time.time())
@@ -440,13 +448,16 @@ class Engine:
         submit_time = time.time()
         submit_batch = getattr(executor, "submit_batch", None)
         if submit_batch is not None and len(jobs) > 1:
-            handles = submit_batch(jobs)
-        else:
-            handles = [executor.submit(job) for job in jobs]
-        for job, handle in zip(jobs, handles):
-            self._running[job.trial_index] = (job, submit_time)
-            for sink in self._sinks:
-                sink.trial_started(job, handle)
+            for job, handle in zip(jobs, submit_batch(jobs)):
+                self._started(job, handle, submit_time)
+            return
+        for job in jobs:  # each recorded as soon as it runs, in case a later one is refused
+            self._started(job, executor.submit(job), submit_time)
+
+    def _started(self, job: TrialJob, handle: Mapping[str, Any], submit_time: float) -> None:
+        self._running[job.trial_index] = (job, submit_time)
+        for sink in self._sinks:
+            sink.trial_started(job, handle)
 
     def _report_workers(self) -> None:
         now = time.time()
@@ -544,7 +555,7 @@ class Engine:
             self._events.put(("generation_failed", exc))
         except Exception as exc:  # a generator bug must end the run cleanly, not hang it
             log.exception("generator failed")
-            self._events.put(("generation_failed", exc))
+            self._events.put(("generation_failed", GeneratorCrashed(f"generator {self._phases[phase_index].name} failed: {exc!r}", "this is a bug in the generator; see the log above")))
 
     def _accept_points(self, phase_index: int, requested: int, points: list[Params]) -> None:
         self._generating = False

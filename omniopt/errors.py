@@ -105,5 +105,9 @@ class UnknownPluginError(OmniOptError):
     exit_code = ExitCode.UNKNOWN_PLUGIN
 
 
+class GeneratorCrashed(OmniOptError):
+    exit_code = ExitCode.INTERNAL_ERROR
+
+
 class SearchSpaceExhausted(OmniOptError):
     exit_code = ExitCode.SEARCH_SPACE_EXHAUSTED

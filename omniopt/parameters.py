@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Sequence
 from typing import Any
@@ -93,6 +94,8 @@ def _parse_range(name: str, rest: list[Any]) -> RangeParameter:
         if flag not in _TRUE | _FALSE:
             raise ParameterSyntaxError(f"parameter {name!r}: log-scale flag {rest[3]!r} is not true/false", _SYNTAX_HINT)
         log_scale = flag in _TRUE
+    if not (math.isfinite(low) and math.isfinite(high)):
+        raise ParameterError(f"parameter {name!r}: bounds must be finite numbers", "give finite LOW and HIGH")
     if not (low < high):
         raise ParameterError(
             f"parameter {name!r}: lower bound {low:g} must be below upper bound {high:g}",

@@ -90,12 +90,14 @@ class PluginManager:
                 continue
             try:
                 plugin = ep.load()
+                if self._pm.is_registered(plugin):
+                    continue
+                self._pm.register(plugin, name=ep.name)
             except Exception as exc:  # a broken plugin must not stop the run
                 message = f"plugin {ep.name!r} from {dist} failed to load and is skipped: {exc}"
                 self.warnings.append(message)
                 log.warning(message)
                 continue
-            self._pm.register(plugin, name=ep.name)
             self._dists[ep.name] = (dist, version)
 
     def load_module(self, import_path: str) -> None:
@@ -107,12 +109,14 @@ class PluginManager:
                 module = _import_file(import_path)
             else:
                 module = importlib.import_module(import_path)
+            if self._pm.is_registered(module):
+                return
+            self._pm.register(module, name=import_path)
         except Exception as exc:
             raise UnknownPluginError(
                 f"cannot load plugin {import_path!r}: {exc}",
-                "give an importable module path (package.module) or a .py file",
+                "give an importable module path (package.module) or a .py file with omniopt hooks",
             ) from None
-        self._pm.register(module, name=import_path)
         self._dists[import_path] = ("(by import path)", "-")
         self._cache = {}
 

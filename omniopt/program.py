@@ -81,7 +81,9 @@ def decode_program(tokens: Sequence[str] | str) -> str:
     to printable UTF-8 text containing a space or a placeholder: a plain word
     like ``train`` (valid base64 by accident) stays as it is.
     """
-    text = tokens if isinstance(tokens, str) else " ".join(tokens)
+    text = tokens if isinstance(tokens, str) else " ".join(str(t) for t in tokens)
+    if "\0" in text:
+        raise UsageError("--run_program contains a NUL character", "remove it from the command")
     decoded = try_base64(text)
     if decoded is not None:
         return decoded

@@ -94,6 +94,19 @@ def carry_over(previous: Path, new: Path) -> None:
         shutil.copytree(source_runs, new / SINGLE_RUNS, dirs_exist_ok=True, copy_function=_link_or_copy)
 
 
+def _cut_torn_line(path: Path) -> None:
+    """Drop a last line without its newline (a write cut short by SIGKILL)."""
+    with open(path, "rb+") as handle:
+        handle.seek(0, os.SEEK_END)
+        size = handle.tell()
+        handle.seek(max(size - 65536, 0))
+        tail = handle.read()
+        if tail.endswith(b"\n"):
+            return
+        cut = tail.rfind(b"\n")
+        handle.truncate(size - len(tail) + cut + 1 if cut >= 0 else (0 if size <= 65536 else size))
+
+
 def _link_or_copy(src: str, dst: str) -> None:
     try:
         os.link(src, dst)
@@ -131,6 +144,8 @@ def read_trial_log(run_dir: Path) -> TrialLog:
             if event["e"] == "submitted":
                 started[index] = (TrialJob.from_json(event["job"]), event.get("handle") or {})
             elif event["e"] == "finished":
+                if (event["outcome"] or {}).get("failure_reason") == "cancelled":
+                    continue  # stopped by Ctrl-C, SIGTERM or --time: runs again when continued
                 finished[index] = FinishedTrial(
                     trial_index=index,
                     params=event["params"],
@@ -207,17 +222,19 @@ class RunFolderWriter(BaseResultSink):
         new_keys = [k for k in outcome.info if f"OO_Info_{k}" not in self._info_keys]
         if new_keys:
             self._add_info_columns([f"OO_Info_{k}" for k in new_keys])
+        # The log first: continuing trusts it, so a kill between the two writes
+        # can cost a CSV row but never makes a finished trial run twice.
+        event = {
+            "e": "finished", "trial": trial.trial_index, "params": trial.params,
+            "node": trial.generation_node, "outcome": outcome.to_json(),
+        }
+        self._append(TRIALS_LOG, json.dumps(event) + "\n")
         self._append(RESULTS_CSV, _line(self._results_row(trial, job)))
         self._append(JOB_INFOS_CSV, _line(self._job_infos_row(trial, job)))
         if outcome.status is not TrialStatus.COMPLETED:
             reason = outcome.failure_reason.value if outcome.failure_reason else ""
             self._append(FAILED_TRIALS_CSV, _line([trial.trial_index, reason, outcome.failure_detail]))
             self._append(ERRORS_TXT, f"trial {trial.trial_index}: {reason}: {outcome.failure_detail}\n")
-        event = {
-            "e": "finished", "trial": trial.trial_index, "params": trial.params,
-            "node": trial.generation_node, "outcome": outcome.to_json(),
-        }
-        self._append(TRIALS_LOG, json.dumps(event) + "\n")
         self._finished.append(trial)
         if self._best.offer(trial) and len(self._objectives) == 1:
             self._write_best()
@@ -273,6 +290,8 @@ class RunFolderWriter(BaseResultSink):
     def _open(self, name: str, header: list[str] | None) -> None:
         path = self._dir / name
         fresh = not path.exists() or path.stat().st_size == 0
+        if not fresh:
+            _cut_torn_line(path)
         handle = open(path, "a", encoding="utf-8", buffering=1 << 16)
         if fresh and header:
             handle.write(_line(header))

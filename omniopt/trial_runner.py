@@ -62,6 +62,9 @@ class TrialProcess:
     def run(self) -> TrialOutcome:
         """Start the program, wait for it (bounded by the timeout), read the results."""
         self.trial_dir.mkdir(parents=True, exist_ok=True)
+        for path in (self.stdout_path, self.stderr_path):
+            # A continued run hard-links the earlier run's logs: a fresh file, not a truncated shared one.
+            path.unlink(missing_ok=True)
         start = time.time()
         env = dict(os.environ if self._env is None else self._env)
         env["OMNIOPT_TRIAL_INDEX"] = str(self.job.trial_index)
@@ -80,12 +83,10 @@ class TrialProcess:
                         env=env,
                         start_new_session=True,  # own process group: one kill reaches all of it
                     )
-            except OSError as exc:
-                return self._failed(start, FailureReason.NOT_EXECUTABLE, f"cannot start /bin/sh: {exc}")
+            except (OSError, ValueError) as exc:
+                return self._failed(start, FailureReason.NOT_EXECUTABLE, f"cannot start the command: {exc}")
             returncode = self._wait(start)
         end = time.time()
-        # Children the program left behind die with it: nothing outlives the trial.
-        self._kill_group(signal.SIGKILL)
         return self._outcome(start, end, returncode, self._proc.pid)
 
     def stop(self, reason: FailureReason, detail: str) -> None:
@@ -116,6 +117,9 @@ class TrialProcess:
                 if term_sent_at is not None:
                     wait_s = min(wait_s, max(term_sent_at + KILL_GRACE_S - now, 0.0))
                 if poller.poll(wait_s * 1000):
+                    # Children the program left behind die with it, while the
+                    # group id is still ours (before the shell is reaped).
+                    self._kill_group(signal.SIGKILL)
                     return self._proc.wait()
                 now = time.time()
                 if self._stop_reason is None and deadline is not None and now >= deadline:

@@ -13,7 +13,7 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
-from omniopt.model import FailureReason, TrialJob
+from omniopt.model import FailureReason, TrialJob, TrialOutcome, TrialStatus
 from omniopt.trial_runner import TrialProcess
 from omniopt.types import ExecutorContext
 
@@ -53,7 +53,15 @@ class LocalExecutor:
 
     def _slot(self) -> None:
         while (process := self._queue.get()) is not _STOP:
-            outcome = process.run()
+            try:
+                outcome = process.run()
+            except Exception as exc:  # the engine waits for every trial: always report
+                outcome = TrialOutcome(
+                    trial_index=process.job.trial_index,
+                    status=TrialStatus.FAILED,
+                    failure_reason=FailureReason.EXECUTOR,
+                    failure_detail=f"could not run the trial: {exc}",
+                )
             with self._lock:
                 self._running.pop(process.job.trial_index, None)
             self._context.report(outcome)

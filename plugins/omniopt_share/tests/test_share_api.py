@@ -165,3 +165,15 @@ def test_admin_retention_and_delete(server: Server) -> None:
     assert server.json("GET", f"/api/v1/runs/{run['id']}")[0] == 404
     gone = share_command("admin", "delete-run", run["id"], "--data-dir", str(server.data_dir), check=False)
     assert gone.returncode == 2 and "no run" in gone.stderr
+
+
+def test_server_serves_the_command_builder(server: Server) -> None:
+    from omniopt.gui.export import page_files
+
+    status, body, headers = server.request("GET", "/gui/")
+    assert status == 200 and headers["content-type"].startswith("text/html")
+    expected = page_files()
+    assert body == expected["index.html"]
+    status, schema, _ = server.request("GET", "/gui/schema.js")
+    assert status == 200 and b"experiment_name" in schema
+    assert server.request("GET", "/gui/../app.py")[0] == 404

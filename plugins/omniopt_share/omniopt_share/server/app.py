@@ -46,6 +46,19 @@ def create_app(
     async def health(request: Request) -> Response:
         return JSONResponse({"ok": True})
 
+    gui_files: dict[str, bytes] = {}
+
+    async def gui(request: Request) -> Response:
+        """The command builder, the same pages as ``omniopt gui`` (built on first use)."""
+        from omniopt.gui.export import media_type, page_files
+
+        if not gui_files:
+            gui_files.update(await run_in_threadpool(page_files))
+        name = request.path_params.get("name") or "index.html"
+        if name not in gui_files:
+            return Response("not found", status_code=404, media_type="text/plain")
+        return Response(gui_files[name], media_type=media_type(name))
+
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         task = asyncio.create_task(_retention_loop(state, retention_days)) if retention_days else None
@@ -59,6 +72,8 @@ def create_app(
         Route("/static/plotly.min.js", plotly, methods=["GET"]),
         Route("/favicon.ico", favicon, methods=["GET"]),
         Route("/healthz", health, methods=["GET"]),
+        Route("/gui/", gui, methods=["GET"]),
+        Route("/gui/{name}", gui, methods=["GET"]),
         Mount("/static", StaticFiles(directory=STATIC), name="static"),
     ]
     app = Starlette(routes=routes, middleware=[Middleware(SecurityHeaders), Middleware(SmallBodies), Middleware(GZipMiddleware, minimum_size=2048, compresslevel=1)], lifespan=lifespan)
