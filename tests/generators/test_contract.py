@@ -11,7 +11,6 @@ import pytest
 
 from omniopt.errors import OmniOptError, UnknownGeneratorError
 from omniopt.generators.quasi_random import SobolGenerator
-from omniopt.model import ChoiceParameter
 from omniopt.plugins import PluginManager
 from omniopt.run_setup import prepare_run
 from spaces import CONSTRAINED, DISCRETE, MIXED, TWO, context, finished
@@ -135,10 +134,7 @@ def test_refuses_what_it_declared_unsupported(name, extra, tmp_path):
     assert "generators that would work:" in info.value.hint
 
 
-def test_every_generator_declares_its_support_honestly():
-    """A generator that claims choice support must handle a choice-only space."""
-    only_choice = [p for p in MIXED.parameters if isinstance(p, ChoiceParameter)]
-    assert only_choice
+def test_every_generator_is_described_for_the_listing():
     for e in ENTRIES:
         assert e.description, f"{e.name} has no description"
 
