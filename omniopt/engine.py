@@ -449,12 +449,12 @@ class Engine:
         submit_batch = getattr(executor, "submit_batch", None)
         if submit_batch is not None and len(jobs) > 1:
             for job, handle in zip(jobs, submit_batch(jobs)):
-                self._started(job, handle, submit_time)
+                self._mark_started(job, handle, submit_time)
             return
         for job in jobs:  # each recorded as soon as it runs, in case a later one is refused
-            self._started(job, executor.submit(job), submit_time)
+            self._mark_started(job, executor.submit(job), submit_time)
 
-    def _started(self, job: TrialJob, handle: Mapping[str, Any], submit_time: float) -> None:
+    def _mark_started(self, job: TrialJob, handle: Mapping[str, Any], submit_time: float) -> None:
         self._running[job.trial_index] = (job, submit_time)
         for sink in self._sinks:
             sink.trial_started(job, handle)
