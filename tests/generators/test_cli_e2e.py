@@ -26,7 +26,7 @@ CHEAP = [
     "UNIFORM", "PSEUDORANDOM", "OPTUNA_RANDOM", "OPTUNA_QMC", "OPTUNA_TPE", "TPE", "OPTUNA_MOTPE", "OPTUNA_CMAES",
     "OPTUNA_NSGAII", "OPTUNA_NSGAIII", "RANDOMFOREST", "EXTERNAL_GENERATOR", "OPTUNA_GP",
 ]
-AX = ["BOTORCH_MODULAR", "BO_MIXED", "SAASBO"]
+AX = ["BOTORCH_MODULAR", "BO_MIXED"]
 
 
 def omniopt(tmp_path, *args, check_rc=0):
@@ -67,7 +67,20 @@ def test_model_free_optuna_forest_and_external_generators(tmp_path):
 
 
 def test_ax_generators(tmp_path):
-    plan_run(tmp_path, AX, ["--saasbo_num_samples", "16", "--saasbo_warmup_steps", "16"])
+    plan_run(tmp_path, AX)
+
+
+def test_saasbo_on_a_continuous_space(tmp_path):
+    if "SAASBO" not in INSTALLED:
+        pytest.skip("SAASBO is not installed")
+    done = subprocess.run(
+        [OMNIOPT, "--experiment_name", "s", "--run_program", "echo RESULT: %(a)", "--parameter", "a", "range", "0", "1",
+         "--parameter", "b", "range", "0", "1", "--generation_strategy", "SOBOL=3,SAASBO=1", "--max_eval", "4",
+         "--saasbo_num_samples", "16", "--saasbo_warmup_steps", "16", "--force_local_execution", "--seed", "1"],
+        cwd=tmp_path, capture_output=True, text=True, timeout=900,
+    )
+    assert done.returncode == 0, done.stderr
+    assert [r["generation_node"] for r in rows(tmp_path / "runs" / "s" / "0")].count("SAASBO") == 1
 
 
 def test_grid_search_runs_each_grid_point_once(tmp_path):

@@ -29,8 +29,17 @@ def entry(name):
     return PM.generator(name)
 
 
+#: SAASBO is meant for continuous spaces; on the mixed space its acquisition search takes minutes.
+CONTINUOUS_IN_TESTS = {"SAASBO"}
+CONTINUOUS = CONSTRAINED.__class__(parameters=CONSTRAINED.parameters)
+
+
 def space_for(name, space=MIXED):
-    return DISCRETE if name in DISCRETE_ONLY and space is MIXED else space
+    if space is not MIXED:
+        return space
+    if name in DISCRETE_ONLY:
+        return DISCRETE
+    return CONTINUOUS if name in CONTINUOUS_IN_TESTS else MIXED
 
 
 def history(space, count=5, objectives=None, seed=11):
