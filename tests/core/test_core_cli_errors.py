@@ -8,7 +8,7 @@ import subprocess
 import sys
 
 import pytest
-from conftest import base_args
+from core_testkit import base_args
 
 GOOD_PARAM = ["--parameter", "x", "range", "0", "1", "float"]
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 import yaml
-from conftest import base_args
+from core_testkit import base_args
 
 TOML = """
 experiment_name = "fromtoml"

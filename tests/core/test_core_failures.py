@@ -5,7 +5,7 @@ from __future__ import annotations
 import resource
 
 import pytest
-from conftest import base_args, program
+from core_testkit import base_args, program
 
 from omniopt.model import TrialJob, TrialStatus
 from omniopt.trial_runner import TrialProcess, run_trial

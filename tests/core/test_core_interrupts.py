@@ -8,7 +8,7 @@ import signal
 import time
 from pathlib import Path
 
-from conftest import base_args, program
+from core_testkit import base_args, program
 
 SLEEPY = program("sleepy.py")
 
@@ -82,7 +82,7 @@ def test_ctrl_c_stops_trials_saves_and_exits_130(omniopt, tmp_path):
     piddir.mkdir()
     env = {**os.environ, "PIDDIR": str(piddir)}
     import subprocess
-    from conftest import OMNIOPT
+    from core_testkit import OMNIOPT
 
     process = subprocess.Popen(
         [OMNIOPT, *sleepy_args("interrupted", "--max_eval=30")],

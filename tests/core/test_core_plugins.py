@@ -7,7 +7,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import base_args
+from core_testkit import base_args
 
 from omniopt.errors import UnknownPluginError
 from omniopt.plugins import PluginManager

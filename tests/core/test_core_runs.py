@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from conftest import base_args, program
+from core_testkit import base_args, program
 
 SLEEPY = program("sleepy.py")
 MULTI = program("multi.py")
