@@ -269,6 +269,7 @@ class Engine:
         self._started = started
         deadline = started + float(self.options["time"]) * 60 if self.options.get("time") else None
         self._install_signal_handlers()
+        self._warm_up_later_generators()
         try:
             self._loop(executor, deadline)
         except BaseException:
@@ -283,6 +284,13 @@ class Engine:
         for sink in self._sinks:
             sink.run_finished(self._summary_dict(summary))
         return summary
+
+    def _warm_up_later_generators(self) -> None:
+        """Let later phases load their libraries (Ax: seconds) while the first one runs."""
+        for phase in self._phases[1:]:
+            warm_up = self._generator_entries[phase.name.casefold()].warm_up
+            if warm_up is not None:
+                threading.Thread(target=_quietly(warm_up), daemon=True, name="omniopt-warm-up").start()
 
     def _loop(self, executor: Executor, deadline: float | None) -> None:
         max_eval = int(self.options.get("max_eval") or 0)
@@ -710,6 +718,18 @@ class Engine:
             "exit_code": int(summary.exit_code),
             "message": summary.message,
         }
+
+
+def _quietly(function: Callable[[], None]) -> Callable[[], None]:
+    """A warm-up whose failure is left for the real use to report."""
+
+    def run() -> None:
+        try:
+            function()
+        except Exception:
+            log.debug("warm-up failed", exc_info=True)
+
+    return run
 
 
 def _exit_for(

@@ -90,6 +90,9 @@ class GeneratorEntry:
     finite_design: bool = False
     #: Why the generator cannot work here (a missing optional package), or ``None``.
     unavailable: Callable[[], str | None] = lambda: None
+    #: Optional: import what ``create`` will need. The engine calls it on a
+    #: background thread early in the run, so a later phase does not stall slots.
+    warm_up: Callable[[], None] | None = None
 
 
 @dataclasses.dataclass(frozen=True, slots=True, kw_only=True)

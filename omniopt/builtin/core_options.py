@@ -36,6 +36,8 @@ CORE_OPTIONS: tuple[OptionSpec, ...] = (
     OptionSpec(name="generation_strategy", section=OPTIMIZATION, metavar="GEN=N,...",
                help="Explicit sequence of generators, e.g. SOBOL=5,BOTORCH_MODULAR=10; overrides --model."),
     OptionSpec(name="seed", type="int", section=OPTIMIZATION, help="Random seed for reproducible runs."),
+    OptionSpec(name="model_threads", type="int", default=1, min=1, section=OPTIMIZATION,
+               help="CPU threads for fitting the model (trials share the same cores)."),
     OptionSpec(name="max_failed_jobs", type="int", min=0, section=OPTIMIZATION,
                help="Stop the run after this many failed trials (default: never)."),
     OptionSpec(name="num_parallel_jobs", type="int", default=1, min=1, max=10000, section=EXECUTION,

@@ -35,6 +35,12 @@ def ax_generator(name: str):
     return create
 
 
+def warm_up_ax() -> None:
+    from omniopt.generators.ax_model import import_ax
+
+    import_ax()
+
+
 @hookimpl
 def omniopt_generators() -> list[GeneratorEntry]:
     return [
@@ -52,5 +58,6 @@ def omniopt_generators() -> list[GeneratorEntry]:
             create=ax_generator("BOTORCH_MODULAR"),
             description="Bayesian optimization with BoTorch (Ax's default model).",
             model_based=True,
+            warm_up=warm_up_ax,
         ),
     ]

@@ -34,20 +34,27 @@ def _quiet_ax() -> None:
             logging.getLogger(name).setLevel(logging.WARNING)
 
 
+def import_ax() -> None:
+    """Import Ax and BoTorch (seconds of work) without their import-time log lines."""
+    logging.disable(logging.INFO)
+    try:
+        import ax.adapter.registry  # noqa: F401
+        import ax.api.client  # noqa: F401
+    finally:
+        logging.disable(logging.NOTSET)
+    _quiet_ax()
+
+
 class AxModelGenerator:
     """Proposes points with one Ax generator node; learns every finished trial."""
 
     def __init__(self, context: GeneratorContext, generator_name: str, generator_kwargs: dict[str, Any] | None = None):
-        logging.disable(logging.INFO)  # Ax logs at INFO while it is imported
-        try:
-            from ax.adapter.registry import Generators
-            from ax.api.client import Client
-            from ax.generation_strategy.generation_node import GenerationNode
-            from ax.generation_strategy.generation_strategy import GenerationStrategy
-            from ax.generation_strategy.generator_spec import GeneratorSpec
-        finally:
-            logging.disable(logging.NOTSET)
-        _quiet_ax()
+        import_ax()
+        from ax.adapter.registry import Generators
+        from ax.api.client import Client
+        from ax.generation_strategy.generation_node import GenerationNode
+        from ax.generation_strategy.generation_strategy import GenerationStrategy
+        from ax.generation_strategy.generator_spec import GeneratorSpec
 
         self._space = context.search_space
         self._objectives = context.objectives
@@ -59,6 +66,10 @@ class AxModelGenerator:
         for constraint in self._outcome_constraints:
             self._metric.setdefault(constraint.metric, f"m{len(self._metric)}")
         self._ax_index: dict[tuple, int] = {}  # point key -> Ax trial still running
+        import torch
+
+        # Trials run on the same cores as the model fit: more threads only fight them.
+        torch.set_num_threads(int(context.options.get("model_threads") or 1))
         self._client = Client(random_seed=context.seed)
         self._client.configure_experiment(
             parameters=[self._parameter_config(p) for p in self._tunable],
