@@ -23,6 +23,7 @@ from omniopt.errors import ContinueError, RunDirError
 from omniopt.model import BestTracker, FinishedTrial, Objective, TrialJob, TrialOutcome, TrialStatus, pareto_front
 from omniopt.program import format_value
 from omniopt.types import BaseResultSink, RunInfo
+from omniopt.usage_sampler import UsageSampler
 
 RESULTS_CSV = "results.csv"
 JOB_INFOS_CSV = "job_infos.csv"
@@ -212,6 +213,8 @@ class RunFolderWriter(BaseResultSink):
         self._open(WORKER_USAGE_CSV, None)
         self._open(NEXT_TRIALS_CSV, None)
         self.write_run_json(status="running")
+        self._usage = UsageSampler(self._dir / "cpu_ram_usage.csv")
+        self._usage.start()
 
     def trial_started(self, job: TrialJob, handle: Mapping[str, Any]) -> None:
         event = {"e": "submitted", "trial": job.trial_index, "t": time.time(), "job": job.to_json(), "handle": dict(handle)}
@@ -251,6 +254,7 @@ class RunFolderWriter(BaseResultSink):
         self._append(ERRORS_TXT, message.rstrip("\n") + "\n")
 
     def run_finished(self, summary: Mapping[str, Any]) -> None:
+        self._usage.stop()
         if len(self._objectives) == 1:
             self._write_best()
         else:
