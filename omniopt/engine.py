@@ -198,6 +198,7 @@ class Engine:
             self._check_history_fits()
         self._add_warm_start()
         self._model_history = list(self._history)
+        self._count_earlier_points()
         (run_dir / CONFIG_YAML).write_text(self._config_yaml, encoding="utf-8")
         return run_dir
 
@@ -211,6 +212,15 @@ class Engine:
         self._next_index += len(self._warm_start)
         self._history_before = len(self._history)
         self._best = BestTracker(self.config.objectives[0], self._history)
+
+    def _count_earlier_points(self) -> None:
+        """Earlier trials (continued or loaded) fill the first, counted phases: no second random phase."""
+        earlier = sum(1 for t in self._history if t.status is TrialStatus.COMPLETED)
+        for phase in self._phases:
+            if phase.count is None or earlier <= 0:
+                break
+            phase.made = min(phase.count, earlier)
+            earlier -= phase.made
 
     def _check_history_fits(self) -> None:
         names = set(self.config.search_space.names)
