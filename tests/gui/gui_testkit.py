@@ -234,8 +234,15 @@ def assert_config_matches(data: dict[str, Any], site: Site, values: dict[str, An
     assert parsed == [parse_parameter(parameter_tokens(p)) for p in PARAMETERS]
     assert data["result_names"] == [f"{n}={d}" for n, d in OBJECTIVES]
     assert [try_base64(str(c)) or c for c in data["experiment_constraints"]] == CONSTRAINTS
+    from omniopt.plugins import PluginManager
+
+    # Secrets (tokens, passwords) are kept out of written configs on purpose.
+    secret = {spec.name for _, spec in PluginManager().run_options() if spec.secret}
+    assert not secret & set(data)
     mismatches = {}
     for name, value in values.items():
+        if name in secret:
+            continue
         expected = expected_value(site.schema["fields"][name], value)
         if data.get(name) != expected:
             mismatches[name] = (data.get(name), expected)

@@ -28,7 +28,11 @@ def _overrides(site: kit.Site, tmp_path) -> dict:
     if executors:
         overrides["executor"] = executors[-1]
     # Continuing needs a real earlier run, which needs an executor that runs here.
-    overrides["continue_previous_job"] = str(kit.previous_run(site, tmp_path)) if "local" in executors else ""
+    previous = str(kit.previous_run(site, tmp_path)) if "local" in executors else ""
+    overrides["continue_previous_job"] = previous
+    # Both are checked by the CLI: a real run folder, a constraint on a result.
+    overrides["load_data_from_existing_jobs"] = previous
+    overrides["outcome_constraints"] = "MEMORY <= 16\nSPEED >= 0.5"
     return {k: v for k, v in overrides.items() if k in site.schema["fields"]}
 
 
