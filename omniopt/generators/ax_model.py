@@ -25,6 +25,8 @@ from omniopt.types import GeneratorContext
 
 log = logging.getLogger(__name__)
 
+GP_NODES_WITH_DEFAULT_SURROGATE = frozenset({"BOTORCH_MODULAR", "BO_MIXED"})
+
 
 def _quiet_ax() -> None:
     """Ax gives each of its loggers INFO level and a handler of its own at import."""
@@ -50,11 +52,7 @@ class AxModelGenerator:
 
     def __init__(self, context: GeneratorContext, generator_name: str, generator_kwargs: dict[str, Any] | None = None):
         import_ax()
-        from ax.adapter.registry import Generators
         from ax.api.client import Client
-        from ax.generation_strategy.generation_node import GenerationNode
-        from ax.generation_strategy.generation_strategy import GenerationStrategy
-        from ax.generation_strategy.generator_spec import GeneratorSpec
 
         self._space = context.search_space
         self._objectives = context.objectives
@@ -82,9 +80,33 @@ class AxModelGenerator:
             objective=objective,
             outcome_constraints=[f"{self._metric[c.metric]} {c.op} {c.bound!r}" for c in self._outcome_constraints],
         )
+        self._generator_name = generator_name
+        self._generator_kwargs = dict(generator_kwargs or {})
+        # GP nodes get the likelihood of noise_model for metrics without stated
+        # errors; a node that brings its own surrogate (SAASBO) keeps it.
+        self._use_noise_model = (
+            generator_name in GP_NODES_WITH_DEFAULT_SURROGATE and "surrogate_spec" not in self._generator_kwargs
+        )
+        self._metrics_with_sem: set[str] = set()
+        self._set_generation_strategy()
+
+    def _set_generation_strategy(self) -> None:
+        """(Re)build the single-node strategy; called again when a metric first states its errors."""
+        from ax.adapter.registry import Generators
+        from ax.generation_strategy.generation_node import GenerationNode
+        from ax.generation_strategy.generation_strategy import GenerationStrategy
+        from ax.generation_strategy.generator_spec import GeneratorSpec
+
+        from omniopt.generators.noise_model import surrogate_spec
+
+        kwargs = dict(self._generator_kwargs)
+        if self._use_noise_model:
+            spec = surrogate_spec(list(self._metric.values()), self._metrics_with_sem)
+            if spec is not None:
+                kwargs["surrogate_spec"] = spec
         node = GenerationNode(
-            name=generator_name,
-            generator_specs=[GeneratorSpec(getattr(Generators, generator_name), generator_kwargs=generator_kwargs or {})],
+            name=self._generator_name,
+            generator_specs=[GeneratorSpec(getattr(Generators, self._generator_name), generator_kwargs=kwargs)],
         )
         self._client.set_generation_strategy(GenerationStrategy(nodes=[node]))
 
@@ -138,6 +160,13 @@ class AxModelGenerator:
                 if name in results
             }
             self._client.complete_trial(index, raw_data=data)
+            self._note_stated_errors(sems)
+
+    def _note_stated_errors(self, sems) -> None:
+        new = {self._metric[name] for name in sems if name in self._metric} - self._metrics_with_sem
+        if new and self._use_noise_model:
+            self._metrics_with_sem |= new
+            self._set_generation_strategy()
 
     def _attach(self, params: Params) -> int | None:
         try:
