@@ -39,42 +39,38 @@ def random_steps(budget: int) -> int:
     return budget // 3
 
 
-def full_plan(tools: tuple[str, ...], problems: tuple[str, ...]) -> list[RunSpec]:
-    """Every problem x {0 s, 1 s} x budgets {30, 60} x slots {1, 4} x 5 seeds."""
+def full_plan(
+    tools: tuple[str, ...],
+    problems: tuple[str, ...],
+    budgets: tuple[int, ...] = (30, 60),
+    sleeps: tuple[float, ...] = (0.0, 1.0),
+    slot_counts: tuple[int, ...] = (1, 4),
+    seeds: int = 5,
+) -> list[RunSpec]:
+    """Every problem x {0 s, 1 s} x budgets {30, 60} x slots {1, 4} x 5 seeds (each narrowable)."""
     return [
         RunSpec(tool, problem, sleep, budget, seed, slots, random_steps(budget))
-        for budget in (30, 60)
-        for sleep in (0.0, 1.0)
-        for slots in (1, 4)
+        for budget in budgets
+        for sleep in sleeps
+        for slots in slot_counts
         for problem in problems
-        for seed in range(1, 6)
+        for seed in range(1, seeds + 1)
         for tool in tools
     ]
 
 
 def quick_plan(tools: tuple[str, ...], problems: tuple[str, ...]) -> list[RunSpec]:
-    """Two problems, budget 30, one slot, seeds 1 and 2; the 1-second Branin with 1 and 4 slots.
+    """Branin, budget 30, seed 1, one slot, every tool once; the 1-second Branin with 1 and 4 slots for omniopt.
 
-    OmniOpt2 spends seconds per trial, so in quick mode it runs seed 1 only,
-    and the 1-second case is run by omniopt alone (it serves the 4-slot target).
-    Ordered so that a stopped run has already covered every tool once.
+    That measures every target once in about 10 minutes: OmniOpt2 spends about
+    12 s per trial, so its one run is most of it. Naming `--problems` runs
+    those instead (each adds OmniOpt2's six minutes).
     """
-    chosen = problems if problems != tuple(PROBLEMS) else ("branin", "mixed")
-
-    def instant(problem: str, seed: int) -> list[RunSpec]:
-        return [
-            RunSpec(tool, problem, 0.0, 30, seed, 1, 10)
-            for tool in tools
-            if not (tool == "omniopt2" and seed > 1)
-        ]
-
+    chosen = problems if problems != tuple(PROBLEMS) else ("branin",)
+    instant = [RunSpec(tool, chosen[0], 0.0, 30, 1, 1, 10) for tool in tools]
     one_second = [RunSpec("omniopt", chosen[0], 1.0, 30, 1, slots, 10) for slots in (1, 4) if "omniopt" in tools]
-    specs = instant(chosen[0], 1) + one_second
-    for problem in chosen[1:]:
-        specs += instant(problem, 1)
-    for problem in chosen:
-        specs += instant(problem, 2)
-    return specs
+    later = [RunSpec(tool, problem, 0.0, 30, 1, 1, 10) for problem in chosen[1:] for tool in tools]
+    return instant + one_second + later
 
 
 def command_for(spec: RunSpec, run_dir: Path) -> list[str]:
@@ -143,12 +139,21 @@ def main(argv: list[str] | None = None) -> int:
         help="OMP/MKL threads for every tool (default 1: torch's spinning threads suffer badly on a loaded"
         " machine; 0 keeps each tool's own default)",
     )
+    parser.add_argument("--budgets", nargs="+", type=int, default=[30, 60], help="full plan: budgets to run")
+    parser.add_argument("--sleeps", nargs="+", type=float, default=[0.0, 1.0], help="full plan: program seconds")
+    parser.add_argument("--slots", nargs="+", type=int, default=[1, 4], help="full plan: parallel slots")
+    parser.add_argument("--seeds", type=int, default=5, help="full plan: seeds 1..N")
+    parser.add_argument("--name", help="report name under results/ (default: quick or full)")
     parser.add_argument("--resume", action="store_true", help="keep runs already recorded under results/raw/")
     parser.add_argument("--report-only", action="store_true", help="only rebuild the report from recorded runs")
     args = parser.parse_args(argv)
-    plan_of = quick_plan if args.quick else full_plan
-    plan = plan_of(tuple(args.tools), tuple(args.problems))
-    mode = "quick" if args.quick else "full"
+    if args.quick:
+        plan = quick_plan(tuple(args.tools), tuple(args.problems))
+    else:
+        plan = full_plan(
+            tuple(args.tools), tuple(args.problems), tuple(args.budgets), tuple(args.sleeps), tuple(args.slots), args.seeds
+        )
+    mode = args.name or ("quick" if args.quick else "full")
     if not args.report_only:
         for number, spec in enumerate(plan, 1):
             if args.resume and (RAW / f"{spec.key}.json").exists():

@@ -7,6 +7,7 @@ import math
 from collections.abc import Iterator, Sequence
 
 from omniopt.errors import UnknownGeneratorError
+from omniopt.generators.point_keys import point_key, satisfies_linear
 from omniopt.model import ChoiceParameter, FinishedTrial, Params, RangeParameter
 from omniopt.types import GeneratorContext
 
@@ -31,16 +32,19 @@ class FactorialGenerator:
                     "use choice or small int range parameters, or another --model",
                 )
         self._grid: Iterator[tuple[tuple[str, object], ...]] = itertools.product(*levels)
+        self._told: set[tuple] = set()
 
     def ask(self, n: int, pending: Sequence[Params]) -> list[Params]:
+        skip = self._told | {point_key(self._space, p) for p in pending}
         points = []
         for combination in self._grid:
             point = self._space.with_fixed(dict(combination))
-            if all(c.satisfied(point) for c in self._space.constraints):
+            if satisfies_linear(self._space, point) and point_key(self._space, point) not in skip:
                 points.append(point)
             if len(points) == n:
                 break
         return points
 
     def tell(self, finished: Sequence[FinishedTrial]) -> None:
-        """The grid does not depend on results."""
+        """The grid does not depend on results; told points (an earlier run's too) are not proposed again."""
+        self._told.update(point_key(self._space, t.params) for t in finished)

@@ -21,13 +21,19 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{self.prog}: {message}", f"see {self.prog} --help")
 
 
+def _run_folder_parser(prog: str, description: str, open_help: str) -> argparse.ArgumentParser:
+    """A parser with what both sub-commands take: the run folder and --open."""
+    parser = _Parser(prog=prog, description=description)
+    parser.add_argument("run_dir", metavar="RUN_DIR", help="run folder, e.g. runs/my_experiment/0")
+    parser.add_argument("--open", action="store_true", help=open_help)
+    return parser
+
+
 def _parser_plot() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="omniopt plot",
-        description="Plot a run folder. Without --plot_type: list the plot types this run allows.",
-    )
-    parser.add_argument(
-        "run_dir", metavar="RUN_DIR", help="run folder, e.g. runs/my_experiment/0"
+    parser = _run_folder_parser(
+        "omniopt plot",
+        "Plot a run folder. Without --plot_type: list the plot types this run allows.",
+        "open the written file in a web browser",
     )
     parser.add_argument(
         "--plot_type",
@@ -69,28 +75,20 @@ def _parser_plot() -> argparse.ArgumentParser:
         metavar="NAME",
         help="objective for colours and --min/--max (default: the first)",
     )
-    parser.add_argument(
-        "--open", action="store_true", help="open the written file in a web browser"
-    )
     return parser
 
 
 def _parser_report() -> argparse.ArgumentParser:
-    parser = _Parser(
-        prog="omniopt report",
-        description="Write one self-contained HTML report of a run (plots, tables, failures; opens offline).",
-    )
-    parser.add_argument(
-        "run_dir", metavar="RUN_DIR", help="run folder, e.g. runs/my_experiment/0"
+    parser = _run_folder_parser(
+        "omniopt report",
+        "Write one self-contained HTML report of a run (plots, tables, failures; opens offline).",
+        "open the report in a web browser",
     )
     parser.add_argument(
         "-o",
         "--output",
         metavar="FILE",
         help="HTML file to write (default RUN_DIR/report.html)",
-    )
-    parser.add_argument(
-        "--open", action="store_true", help="open the report in a web browser"
     )
     return parser
 

@@ -59,15 +59,7 @@ def build(name, space, tmp_path, seed=1, objectives=None, **options):
     return generator
 
 
-#: Known gaps, kept visible: FACTORIAL walks its grid without looking at told or pending points
-#: (the engine's de-duplication hides it in runs).
-IGNORES_PENDING = {"FACTORIAL"}
-
-
-@pytest.mark.parametrize(
-    "name",
-    [pytest.param(n, marks=pytest.mark.xfail(strict=True, reason="walks its grid blindly")) if n in IGNORES_PENDING else n for n in NAMES],
-)
+@pytest.mark.parametrize("name", NAMES)
 def test_valid_new_points_that_avoid_pending_ones(name, tmp_path):
     """Every point fits the space (fixed values filled in); none repeats a pending or told point."""
     space = space_for(name)
