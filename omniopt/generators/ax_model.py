@@ -88,6 +88,8 @@ class AxModelGenerator:
             generator_name in GP_NODES_WITH_DEFAULT_SURROGATE and "surrogate_spec" not in self._generator_kwargs
         )
         self._metrics_with_sem: set[str] = set()
+        self._sem_decided: set[str] = set()
+        self._largest_sem: dict[str, float] = {}
         self._set_generation_strategy()
 
     def _set_generation_strategy(self) -> None:
@@ -153,19 +155,34 @@ class AxModelGenerator:
                 index = self._attach(trial.params)
                 if index is None:
                     continue
-            results, sems = trial.outcome.results, trial.outcome.sems
-            data = {
-                metric: ((results[name], sems[name]) if name in sems else results[name])
-                for name, metric in self._metric.items()
-                if name in results
-            }
-            self._client.complete_trial(index, raw_data=data)
-            self._note_stated_errors(sems)
+            self._client.complete_trial(index, raw_data=self._raw_data(trial.outcome.results, trial.outcome.sems))
 
-    def _note_stated_errors(self, sems) -> None:
-        new = {self._metric[name] for name in sems if name in self._metric} - self._metrics_with_sem
-        if new and self._use_noise_model:
-            self._metrics_with_sem |= new
+    def _raw_data(self, results, sems) -> dict[str, Any]:
+        """Ax's data for one trial; each metric keeps, for the whole run, whether its errors are stated.
+
+        A metric's first result decides: Ax cannot fit a metric whose errors
+        are known for some trials and unknown for others. Later gaps get the
+        largest error stated so far; stray errors of a metric without them are dropped.
+        """
+        data: dict[str, Any] = {}
+        for name, metric in self._metric.items():
+            if name not in results:
+                continue
+            if metric not in self._sem_decided:
+                self._sem_decided.add(metric)
+                if name in sems:
+                    self._note_stated_errors(metric)
+            if metric in self._metrics_with_sem:
+                sem = sems.get(name, self._largest_sem.get(metric, 0.0))
+                self._largest_sem[metric] = max(sem, self._largest_sem.get(metric, 0.0))
+                data[metric] = (results[name], sem)
+            else:
+                data[metric] = results[name]
+        return data
+
+    def _note_stated_errors(self, metric: str) -> None:
+        self._metrics_with_sem.add(metric)
+        if self._use_noise_model:
             self._set_generation_strategy()
 
     def _attach(self, params: Params) -> int | None:

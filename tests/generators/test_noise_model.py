@@ -45,3 +45,21 @@ def test_nodes_without_a_gp_or_with_their_own_surrogate_are_left_alone():
     from omniopt.generators.ax_model import AxModelGenerator
 
     assert current_surrogate(AxModelGenerator(context(CONSTRAINED), "SOBOL")) is None
+
+
+def test_errors_stated_for_some_trials_only_do_not_break_the_fit():
+    """A metric's first result decides whether its errors count; gaps and strays are evened out."""
+    from omniopt.generators.ax_model import AxModelGenerator
+
+    generator = AxModelGenerator(context(CONSTRAINED, objectives=TWO), "BOTORCH_MODULAR")
+    trials = [finished(i, {"x": 0.07 * i, "y": 0.03 * i}, TWO) for i in range(1, 7)]
+    stated = {0: {"loss": 0.1}, 3: {"loss": 0.3}, 4: {"acc": 0.2}}  # loss: from the first; acc: a stray
+    generator.tell([
+        dataclasses.replace(t, outcome=dataclasses.replace(t.outcome, sems=stated.get(n, {}))) for n, t in enumerate(trials)
+    ])
+    data = generator._client._experiment.lookup_data().df
+    loss_sems = data[data["metric_name"] == "m0"]["sem"].tolist()
+    assert loss_sems == [0.1, 0.1, 0.1, 0.3, 0.3, 0.3]
+    assert data[data["metric_name"] == "m1"]["sem"].isna().all()
+    (point,) = generator.ask(1, [])
+    assert CONSTRAINED.violation(point) is None
