@@ -123,8 +123,15 @@ def bench_branin(tmp: Path, seeds=(1, 2, 3, 4, 5)) -> dict:
     }
 
 
+BENCHMARKS = ("help", "throughput", "utilization", "overhead", "branin")
+
+
 def main(argv: list[str]) -> int:
-    wanted = argv or ["help", "throughput", "utilization", "overhead", "branin"]
+    wanted = argv or list(BENCHMARKS)
+    unknown = [name for name in wanted if name not in BENCHMARKS]
+    if unknown:
+        print(f"usage: core_bench.py [{'] ['.join(BENCHMARKS)}] (not a benchmark: {' '.join(unknown)})", file=sys.stderr)
+        return 2
     figures: dict = {
         "machine": f"{platform.node()} {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}",
         "load average at start": os.getloadavg()[0],
