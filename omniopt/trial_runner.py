@@ -21,6 +21,7 @@ from pathlib import Path
 
 from omniopt.model import FailureReason, TrialJob, TrialOutcome, TrialStatus
 from omniopt.program import OutputScanner
+from omniopt.shell_command import shell_argv
 
 #: Seconds between SIGTERM and SIGKILL when a trial is stopped.
 KILL_GRACE_S = 3.0
@@ -75,7 +76,7 @@ class TrialProcess:
                     if self._stop_reason is not None:  # cancelled before it started
                         return self._outcome(start, time.time(), None, None)
                     self._proc = subprocess.Popen(
-                        ["/bin/sh", "-c", self.job.command],
+                        shell_argv(self.job.command),
                         stdout=out,
                         stderr=err,
                         stdin=subprocess.DEVNULL,
@@ -204,15 +205,15 @@ class TrialProcess:
 
 
 def _decode_returncode(returncode: int | None) -> tuple[int | None, str | None]:
-    """(exit code, signal name) from a shell's return code.
+    """(exit code, signal name) from the return code of the shell or the program it became.
 
-    ``sh -c`` reports a program killed by signal N as 128+N; the shell killed
-    itself shows as a negative code.
+    ``sh -c`` reports a program killed by signal N as 128+N; a program that
+    replaced the shell (``exec``) shows as -N, recorded as 128+N all the same.
     """
     if returncode is None:
         return None, None
     if returncode < 0:
-        return None, signal_name(-returncode)
+        return 128 - returncode, signal_name(-returncode)
     if 128 < returncode < 128 + 65:
         return returncode, signal_name(returncode - 128)
     return returncode, None

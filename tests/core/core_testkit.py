@@ -28,9 +28,10 @@ class OmniOptRun:
             assert result.returncode == check, f"exit {result.returncode}\nstdout:\n{result.stdout}\nstderr:\n{result.stderr}"
         return result
 
-    def start(self, *args: str) -> subprocess.Popen:
+    def start(self, *args: str, env: dict | None = None) -> subprocess.Popen:
         return subprocess.Popen(
-            [OMNIOPT, *args], cwd=self.workdir, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+            [OMNIOPT, *args], cwd=self.workdir, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, **(env or {})},
         )
 
     def run_dir(self, experiment: str, number: int = 0) -> Path:

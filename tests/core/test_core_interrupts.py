@@ -77,17 +77,38 @@ def json_index(line: str) -> str:
     return str(json.loads(line)["trial"])
 
 
+def wait_until_gone(pids: list[int], timeout: float = 10) -> list[int]:
+    """The pids still alive after waiting up to `timeout` seconds."""
+    deadline = time.time() + timeout
+    while (left := [p for p in pids if alive(p)]) and time.time() < deadline:
+        time.sleep(0.1)
+    return left
+
+
+def test_kill_9_leaves_no_trial_running(omniopt, tmp_path):
+    """omniopt cannot stop its trials when SIGKILLed: the kernel's parent-death signal does."""
+    args = base_args(
+        "orphans", f"python3 {SLEEPY} %(t)", "--parameter", "t", "choice", "60,70",
+        "--model=SOBOL", "--num_parallel_jobs=2", "--max_eval=4",
+    )
+    process = omniopt.start(*args, env={"PIDDIR": str(tmp_path)})
+    deadline = time.time() + 60
+    while len(list(tmp_path.glob("*.pid"))) < 2 and time.time() < deadline:
+        time.sleep(0.1)
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    pids = [int(p.stem) for p in tmp_path.glob("*.pid")]
+    assert pids
+    survivors = wait_until_gone(pids)
+    for pid in survivors:  # do not leave them to the rest of the suite
+        os.kill(pid, signal.SIGKILL)
+    assert not survivors, "a trial outlived a SIGKILLed omniopt"
+
+
 def test_ctrl_c_stops_trials_saves_and_exits_130(omniopt, tmp_path):
     piddir = tmp_path / "pids"
     piddir.mkdir()
-    env = {**os.environ, "PIDDIR": str(piddir)}
-    import subprocess
-    from core_testkit import OMNIOPT
-
-    process = subprocess.Popen(
-        [OMNIOPT, *sleepy_args("interrupted", "--max_eval=30")],
-        cwd=omniopt.workdir, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )
+    process = omniopt.start(*sleepy_args("interrupted", "--max_eval=30"), env={"PIDDIR": str(piddir)})
     run_dir = omniopt.run_dir("interrupted")
     wait_for_rows(run_dir, 1)
     time.sleep(0.5)
@@ -97,8 +118,7 @@ def test_ctrl_c_stops_trials_saves_and_exits_130(omniopt, tmp_path):
     assert "continue with --continue_previous_job" in out
     pids = [int(p.stem) for p in piddir.glob("*.pid")]
     assert pids
-    time.sleep(0.5)
-    assert not [p for p in pids if alive(p)], "a trial survived omniopt"
+    assert not wait_until_gone(pids, timeout=0.5), "a trial survived omniopt"
     rows = omniopt.rows(run_dir)
     assert any(r["trial_status"] == "ABANDONED" for r in rows) or len(rows) >= 1
     status = (run_dir / "state_files/run.json").read_text()
