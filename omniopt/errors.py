@@ -20,6 +20,7 @@ class ExitCode(enum.IntEnum):
     SUBMIT_REFUSED = 32
     EXECUTOR_UNAVAILABLE = 33
     RUN_DATA_UNUSABLE = 34
+    GENERATION_FAILED = 35
     SHARE_FAILED = 40
     SEARCH_SPACE_EXHAUSTED = 87
     MAX_FAILED_JOBS = 88
@@ -42,6 +43,7 @@ EXIT_CODE_MEANINGS: dict[ExitCode, str] = {
     ExitCode.SUBMIT_REFUSED: "the cluster refused a job (partition, memory, time, account)",
     ExitCode.EXECUTOR_UNAVAILABLE: "the backend's commands are missing or its controller does not answer",
     ExitCode.RUN_DATA_UNUSABLE: "a run folder cannot be read, or has too little data for this plot or report",
+    ExitCode.GENERATION_FAILED: "a generator could not produce a usable point (an external generator broke its protocol)",
     ExitCode.SHARE_FAILED: "the Share server could not be reached or refused the request",
     ExitCode.SEARCH_SPACE_EXHAUSTED: "the search space is exhausted: no new point could be generated",
     ExitCode.MAX_FAILED_JOBS: "--max_failed_jobs was reached",

@@ -41,7 +41,7 @@ _PROTOCOL_HINT = 'the program must write DIR/results.json as {"parameters": {"na
 class ExternalGeneratorError(OmniOptError):
     """The external generator did not produce a usable point."""
 
-    exit_code = ExitCode.USAGE
+    exit_code = ExitCode.GENERATION_FAILED
 
 
 def describe_parameters(context_space) -> dict[str, dict[str, Any]]:

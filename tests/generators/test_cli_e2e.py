@@ -108,7 +108,7 @@ def test_external_generator_error_is_one_line(tmp_path):
         tmp_path, "--model", "EXTERNAL_GENERATOR", "--num_random_steps", "1", "--max_eval", "3",
         "--external_generator", "sh -c 'echo nope >&2; exit 4'", check_rc=None,
     )
-    assert done.returncode != 0
+    assert done.returncode == 35  # GENERATION_FAILED
     assert "exited with code 4: nope" in done.stderr + done.stdout
 
 
