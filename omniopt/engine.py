@@ -35,6 +35,7 @@ from omniopt.model import (
     pareto_front,
 )
 from omniopt.generators import exhaustion
+from omniopt.generators.stand_in import RandomStandIn
 from omniopt.program import fill_command
 from omniopt.repeated_evals import ArmRepeats
 from omniopt.run_folder import (
@@ -176,6 +177,9 @@ class Engine:
         self._error: OmniOptError | None = None
         self._space_size = finite_size(config.search_space)
         self._best = BestTracker(config.objectives[0])
+        self._stand_in = RandomStandIn(
+            generator_entries, config.search_space, config.objectives, self.options.get("seed"), self.options
+        )
 
     # -- setup -----------------------------------------------------------------------
     def _prepare_run_dir(self) -> Path:
@@ -580,24 +584,9 @@ class Engine:
         for sink in self._sinks:
             sink.points_generated(time.time(), len(points), requested)
         phase = self._phases[phase_index]
-        new = rejected = 0
-        copies = self._repeats.copies if self._repeats else 1
-        for params in points:
-            key = self._key(params)
-            violation = self.config.search_space.violation(params)
-            if key in self._seen or violation is not None:
-                if violation is not None:
-                    self._note_error(f"{phase.name} proposed an invalid point ({violation}); it was skipped")
-                continue
-            self._seen.add(key)
-            broken = constraint_expr.first_violated(self.config.nonlinear_constraints, params)
-            if broken is not None:
-                self._record_abandoned(params, phase.name, f"breaks the constraint {broken.text!r}")
-                rejected += 1
-                continue
-            self._candidates.extend([(params, phase.name)] * copies)
-            phase.made += 1
-            new += 1
+        new, rejected = self._take_points(phase, phase.name, points)
+        if not new and not rejected and self._stand_in_applies(phase):
+            new, rejected = self._take_points(phase, self._stand_in.name, self._stand_in_points(phase, requested))
         if rejected and not new:
             # Rejected points are not "nothing new": they have their own limit.
             self._rejected_rounds += 1
@@ -608,6 +597,37 @@ class Engine:
             return
         self._rejected_rounds = 0
         self._strikes = 0 if new else self._strikes + 1
+
+    def _take_points(self, phase: _Phase, node: str, points: Sequence[Params]) -> tuple[int, int]:
+        """Queue the new, valid points; returns (queued, rejected by the non-linear constraints)."""
+        new = rejected = 0
+        copies = self._repeats.copies if self._repeats else 1
+        for params in points:
+            key = self._key(params)
+            violation = self.config.search_space.violation(params)
+            if key in self._seen or violation is not None:
+                if violation is not None:
+                    self._note_error(f"{node} proposed an invalid point ({violation}); it was skipped")
+                continue
+            self._seen.add(key)
+            broken = constraint_expr.first_violated(self.config.nonlinear_constraints, params)
+            if broken is not None:
+                self._record_abandoned(params, node, f"breaks the constraint {broken.text!r}")
+                rejected += 1
+                continue
+            self._candidates.extend([(params, node)] * copies)
+            phase.made += 1
+            new += 1
+        return new, rejected
+
+    def _stand_in_applies(self, phase: _Phase) -> bool:
+        entry = self._generator_entries[phase.name.casefold()]
+        return RandomStandIn.applies(entry.model_based, self._space_size)
+
+    def _stand_in_points(self, phase: _Phase, requested: int) -> list[Params]:
+        if self._stand_in.used == 0:
+            self._on_message(RandomStandIn.message(phase.name))
+        return self._stand_in.points(requested)
 
     def _record_abandoned(self, params: Params, node: str, detail: str) -> None:
         """A point the constraints reject: an ABANDONED row, as OmniOpt2 writes it."""

@@ -64,6 +64,7 @@ class AxModelGenerator:
         for constraint in self._outcome_constraints:
             self._metric.setdefault(constraint.metric, f"m{len(self._metric)}")
         self._ax_index: dict[tuple, int] = {}  # point key -> Ax trial still running
+        self._told_keys: set[tuple] = set()  # points with a result Ax has learned
         import torch
 
         # Trials run on the same cores as the model fit: more threads only fight them.
@@ -155,6 +156,7 @@ class AxModelGenerator:
                 index = self._attach(trial.params)
                 if index is None:
                     continue
+            self._told_keys.add(key)
             self._client.complete_trial(index, raw_data=self._raw_data(trial.outcome.results, trial.outcome.sems))
 
     def _raw_data(self, results, sems) -> dict[str, Any]:
@@ -209,6 +211,11 @@ class AxModelGenerator:
                 if isinstance(param, RangeParameter):
                     params[param.name] = param.cast(params[param.name])
             point = self._space.with_fixed(params)
-            self._ax_index[self._key(point)] = index
+            key = self._key(point)
+            if key in self._told_keys or key in self._ax_index:
+                # A repeat the engine would drop: abandoned, so Ax does not keep it pending forever.
+                self._client.mark_trial_abandoned(index)
+                continue
+            self._ax_index[key] = index
             points.append(point)
         return points

@@ -120,3 +120,39 @@ def test_continue_with_optuna(tmp_path):
     table = rows(tmp_path / "runs" / "e" / "1")
     assert len(table) == 5
     assert [r["generation_node"] for r in sorted(table, key=lambda r: int(r["trial_index"]))][-2:] == ["OPTUNA_TPE", "OPTUNA_TPE"]
+
+
+# A model-based generator that is stuck: it proposes the same point every time.
+STUCK_MODEL = '''
+from omniopt import hookimpl
+from omniopt.types import GeneratorEntry
+
+
+class Stuck:
+    def __init__(self, context):
+        self.space = context.search_space
+
+    def ask(self, n, pending):
+        return [self.space.with_fixed({"x": 0.25, "n": 2, "act": "tanh"})]
+
+    def tell(self, finished):
+        pass
+
+
+@hookimpl
+def omniopt_generators():
+    return [GeneratorEntry(name="STUCK", create=Stuck, model_based=True)]
+'''
+
+
+def test_a_model_repeating_itself_on_a_continuous_space_gets_random_points_in_its_place(tmp_path):
+    module = tmp_path / "stuck_model.py"
+    module.write_text(STUCK_MODEL)
+    done = omniopt(tmp_path, f"--plugin={module}", "--model", "STUCK", "--num_random_steps", "2", "--max_eval", "8")
+    table = rows(tmp_path / "runs" / "e" / "0")
+    nodes = [r["generation_node"] for r in table]
+    assert len(table) == 8 and nodes.count("SOBOL") == 2
+    assert nodes.count("STUCK") == 1  # its point once; every repeat became a random point
+    assert nodes.count("UNIFORM") == 5
+    assert len({(r["x"], r["n"], r["act"]) for r in table}) == 8
+    assert "STUCK proposed only points that were already evaluated" in done.stdout + done.stderr
