@@ -84,119 +84,55 @@ def _copy_with_results(source: Path, target: Path, transform) -> Path:  # type: 
     return target
 
 
-def test_errors_are_one_line_with_an_exit_code(
-    real_runs: dict[str, Path], tmp_path: Path
-) -> None:
-    unusable = int(ExitCode.RUN_DATA_UNUSABLE)
-    # empty run: results.csv with a header only
-    empty = _copy_with_results(
-        real_runs["single"], tmp_path / "empty", lambda lines: lines[:1]
-    )
-    assert_one_line_error(
-        omniopt("plot", empty, "--plot_type", "scatter"),
-        contains="no finished trials",
-        code=unusable,
-    )
-    assert_one_line_error(
-        omniopt("report", empty), contains="no finished trials", code=unusable
-    )
-    # one trial
-    assert_one_line_error(
-        omniopt("plot", real_runs["one_trial"], "--plot_type", "scatter"),
-        contains="needs at least 2",
-        code=unusable,
-    )
-    # every trial failed
-    assert_one_line_error(
-        omniopt("plot", real_runs["all_failed"], "--plot_type", "general"),
-        contains="failed",
-        code=unusable,
-    )
+def _spoil_a_result(lines: list[str]) -> list[str]:
+    """A non-numeric value in the RESULT column of a completed row."""
+    header = lines[0].split(",")
+    status = header.index("trial_status")
+    position = next(i for i, r in enumerate(lines[1:], 1) if r.split(",")[status] == "COMPLETED")
+    row = lines[position].split(",")
+    row[header.index("RESULT")] = "oops"
+    return [lines[0], ",".join(row)] + [r for i, r in enumerate(lines[1:], 1) if i != position]
 
-    # a non-numeric value in a result column
-    def spoil(lines: list[str]) -> list[str]:
-        header = lines[0].split(",")
-        row = lines[1].split(",")
-        if row[header.index("trial_status")] != "COMPLETED":
-            row = next(
-                r.split(",")
-                for r in lines[1:]
-                if r.split(",")[header.index("trial_status")] == "COMPLETED"
-            )
-        row[header.index("RESULT")] = "oops"
-        return [lines[0], ",".join(row)] + lines[2:]
 
-    broken = _copy_with_results(real_runs["single"], tmp_path / "broken", spoil)
-    assert_one_line_error(
-        omniopt("plot", broken, "--plot_type", "scatter"),
-        contains="'oops'",
-        code=unusable,
-    )
-    # a missing file
+def _error_folders(real_runs: dict[str, Path], tmp_path: Path) -> dict[str, Path]:
+    """Run folders each broken in one way, next to the real runs."""
     missing = tmp_path / "missing"
     shutil.copytree(real_runs["single"], missing)
     (missing / "results.csv").unlink()
-    assert_one_line_error(
-        omniopt("plot", missing), contains="has no results.csv", code=unusable
-    )
-    assert_one_line_error(
-        omniopt("plot", tmp_path / "nowhere"), contains="does not exist", code=unusable
-    )
-    # a plot the run's data does not allow
-    assert_one_line_error(
-        omniopt("plot", real_runs["single"], "--plot_type", "pareto_front"),
-        contains="two objectives",
-        code=unusable,
-    )
-    usage = int(ExitCode.USAGE)
-    assert_one_line_error(
-        omniopt("plot", real_runs["single"], "--plot_type", "nope"),
-        contains="unknown plot type",
-        code=usage,
-    )
-    assert_one_line_error(
-        omniopt("plot", real_runs["single"], "--min", "low"),
-        contains="invalid float value",
-        code=usage,
-    )
-    assert_one_line_error(
-        omniopt(
-            "plot",
-            real_runs["single"],
-            "--plot_type",
-            "scatter",
-            "--min",
-            "3",
-            "--max",
-            "1",
-        ),
-        contains="larger than --max",
-        code=usage,
-    )
-    assert_one_line_error(
-        omniopt(
-            "plot",
-            real_runs["single"],
-            "--plot_type",
-            "scatter",
-            "--save_to_file",
-            tmp_path / "a.pdf",
-        ),
-        contains="cannot save",
-        code=usage,
-    )
-    assert_one_line_error(
-        omniopt(
-            "plot",
-            real_runs["single"],
-            "--plot_type",
-            "scatter",
-            "--exclude_params",
-            "zz",
-        ),
-        contains="unknown parameter",
-        code=unusable,
-    )
+    return {
+        **real_runs,
+        "empty": _copy_with_results(real_runs["single"], tmp_path / "empty", lambda lines: lines[:1]),
+        "broken": _copy_with_results(real_runs["single"], tmp_path / "broken", _spoil_a_result),
+        "missing": missing,
+        "nowhere": tmp_path / "nowhere",
+    }
+
+
+UNUSABLE = int(ExitCode.RUN_DATA_UNUSABLE)
+USAGE = int(ExitCode.USAGE)
+#: (command, folder, extra arguments, text of the one error line, exit code)
+ERROR_CASES = [
+    ("plot", "empty", ["--plot_type", "scatter"], "no finished trials", UNUSABLE),
+    ("report", "empty", [], "no finished trials", UNUSABLE),
+    ("plot", "one_trial", ["--plot_type", "scatter"], "needs at least 2", UNUSABLE),
+    ("plot", "all_failed", ["--plot_type", "general"], "failed", UNUSABLE),
+    ("plot", "broken", ["--plot_type", "scatter"], "'oops'", UNUSABLE),
+    ("plot", "missing", [], "has no results.csv", UNUSABLE),
+    ("plot", "nowhere", [], "does not exist", UNUSABLE),
+    ("plot", "single", ["--plot_type", "pareto_front"], "two objectives", UNUSABLE),
+    ("plot", "single", ["--plot_type", "nope"], "unknown plot type", USAGE),
+    ("plot", "single", ["--min", "low"], "invalid float value", USAGE),
+    ("plot", "single", ["--plot_type", "scatter", "--min", "3", "--max", "1"], "larger than --max", USAGE),
+    ("plot", "single", ["--plot_type", "scatter", "--save_to_file", "{tmp}/a.pdf"], "cannot save", USAGE),
+    ("plot", "single", ["--plot_type", "scatter", "--exclude_params", "zz"], "unknown parameter", UNUSABLE),
+]
+
+
+def test_errors_are_one_line_with_an_exit_code(real_runs: dict[str, Path], tmp_path: Path) -> None:
+    folders = _error_folders(real_runs, tmp_path)
+    for command, folder, extra, contains, code in ERROR_CASES:
+        arguments = [a.replace("{tmp}", str(tmp_path)) for a in extra]
+        assert_one_line_error(omniopt(command, folders[folder], *arguments), contains=contains, code=code)
 
 
 def test_report_of_an_all_failed_run_lists_the_failures(
