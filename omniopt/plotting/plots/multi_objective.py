@@ -65,27 +65,21 @@ def pareto_front(run: Run, options: PlotOptions) -> Chart:
                 title=f"{second.name} over {first.name}",
                 x=Axis(label=objective_label(first)),
                 y=Axis(label=objective_label(second)),
-                traces=(
+                traces=tuple(
                     Trace(
-                        kind="markers",
-                        name="dominated",
-                        x=[xs[i] for i in others],
-                        y=[ys[i] for i in others],
-                        colour="#9e9e9e",
-                        hover=[hover_text(trials[i], run) for i in others],
+                        kind=kind,
+                        name=name,
+                        x=[xs[i] for i in chosen],
+                        y=[ys[i] for i in chosen],
+                        colour=colour,
+                        hover=[hover_text(trials[i], run) for i in chosen],
                         show_legend=show,
-                        gid=f"dominated-{first.name}-{second.name}",
-                    ),
-                    Trace(
-                        kind="lines",
-                        name="Pareto front",
-                        x=[xs[i] for i in on_front],
-                        y=[ys[i] for i in on_front],
-                        colour="#d62728",
-                        hover=[hover_text(trials[i], run) for i in on_front],
-                        show_legend=show,
-                        gid=f"front-{first.name}-{second.name}",
-                    ),
+                        gid=f"{gid}-{first.name}-{second.name}",
+                    )
+                    for kind, name, chosen, colour, gid in (
+                        ("markers", "dominated", others, "#9e9e9e", "dominated"),
+                        ("lines", "Pareto front", on_front, "#d62728", "front"),
+                    )
                 ),
             )
         )
