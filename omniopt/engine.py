@@ -102,7 +102,8 @@ class Progress:
     total: int
     running: int
     failed: int
-    best: float | None
+    #: Best value so far of each objective (each on its own when there are several).
+    best: dict[str, float]
     elapsed_s: float
     phase: str
 
@@ -176,7 +177,7 @@ class Engine:
         self._failed_here = 0
         self._error: OmniOptError | None = None
         self._space_size = finite_size(config.search_space)
-        self._best = BestTracker(config.objectives[0])
+        self._track_best([])
         self._stand_in = RandomStandIn(
             generator_entries, config.search_space, config.objectives, self.options.get("seed"), self.options
         )
@@ -196,7 +197,7 @@ class Engine:
             self._rerun = list(trial_log.unfinished)
             self._rerun_total = len(self._rerun)
             self._history_before = len(self._history)
-            self._best = BestTracker(self.config.objectives[0], self._history)
+            self._track_best(self._history)
             for trial in self._history:
                 self._seen.add(self._key(trial.params))
             self._check_history_fits()
@@ -215,7 +216,7 @@ class Engine:
             self._seen.add(self._key(trial.params))
         self._next_index += len(self._warm_start)
         self._history_before = len(self._history)
-        self._best = BestTracker(self.config.objectives[0], self._history)
+        self._track_best(self._history)
 
     def _count_earlier_points(self) -> None:
         """Earlier trials (continued or loaded) fill the first, counted phases: no second random phase."""
@@ -234,6 +235,11 @@ class Engine:
                     f"the previous run has parameters {sorted(trial.params)}, this one {sorted(names)}",
                     "keep the parameter names when continuing (ranges may be widened)",
                 )
+
+    def _track_best(self, trials: Sequence[FinishedTrial]) -> None:
+        """Best so far per objective; the first one's is the run's best (single objective)."""
+        self._best_per_objective = [BestTracker(o, trials) for o in self.config.objectives]
+        self._best = self._best_per_objective[0]
 
     def _key(self, params: Mapping[str, Any]) -> tuple:
         return tuple(params.get(n) for n in self.config.search_space.names)
@@ -665,7 +671,8 @@ class Engine:
             self._model_history.append(trial)
         elif (arm := self._repeats.finished(outcome)) is not None:
             self._model_history.append(arm)
-        self._best.offer(trial)
+        for tracker in self._best_per_objective:
+            tracker.offer(trial)
         for sink in self._sinks:
             sink.trial_finished(trial, job)
         if outcome.status is TrialStatus.FAILED:
@@ -688,7 +695,7 @@ class Engine:
                 total=self._history_before + self._budget + self._rerun_total,
                 running=len(self._running),
                 failed=self._failed_here,
-                best=self._best.value,
+                best={t.objective.name: t.value for t in self._best_per_objective if t.value is not None},
                 elapsed_s=time.time() - self._started,
                 phase=self._phases[min(self._phase_index, len(self._phases) - 1)].name,
             )

@@ -54,7 +54,10 @@ class ProgressDisplay:
         eta = ""
         if 0 < p.done < p.total:
             eta = f" ETA {_duration(p.elapsed_s / p.done * (p.total - p.done))}"
-        best = f" best {format_value(p.best)}" if p.best is not None else ""
+        if len(p.best) == 1:
+            best = f" best {format_value(next(iter(p.best.values())))}"
+        else:  # several objectives: each one's best on its own (no single trial need reach them all)
+            best = " best " + " ".join(f"{name}={format_value(value)}" for name, value in p.best.items())
         return (
             f"{p.phase}: {p.done}/{p.total} done, {p.running} running, {p.failed} failed"
             f"{best}, {_duration(p.elapsed_s)}{eta}"

@@ -47,3 +47,19 @@ def test_live_line_on_a_terminal(tmp_path):
     assert "best " in output and "running" in output
     final = output.split("12/12 done", 1)[1]
     assert "\n" in final  # the live line is ended before the summary
+
+
+def _progress(best):
+    from omniopt.engine import Progress
+
+    return Progress(done=3, total=10, running=2, failed=1, best=best, elapsed_s=30.0, phase="SOBOL")
+
+
+def test_progress_line_names_each_objectives_best_when_there_are_several():
+    from omniopt.progress import ProgressDisplay
+
+    single = ProgressDisplay._line(_progress({"RESULT": 0.5}))
+    assert single.startswith("SOBOL: 3/10 done, 2 running, 1 failed best 0.5, 30s ETA 1m10s")
+    several = ProgressDisplay._line(_progress({"f1": 0.0, "f2": 0.87}))
+    assert "1 failed best f1=0.0 f2=0.87, 30s" in several
+    assert " best " not in ProgressDisplay._line(_progress({}))
