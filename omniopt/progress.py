@@ -54,7 +54,9 @@ class ProgressDisplay:
         eta = ""
         if 0 < p.done < p.total:
             eta = f" ETA {_duration(p.elapsed_s / p.done * (p.total - p.done))}"
-        if len(p.best) == 1:
+        if not p.best:
+            best = ""
+        elif len(p.best) == 1:
             best = f" best {format_value(next(iter(p.best.values())))}"
         else:  # several objectives: each one's best on its own (no single trial need reach them all)
             best = " best " + " ".join(f"{name}={format_value(value)}" for name, value in p.best.items())
