@@ -163,6 +163,7 @@ class Engine:
         self._candidates: deque[tuple[Params, str]] = deque()
         self._seen: set[tuple] = set()
         self._generating = False
+        self._warmed_up = False
         self._strikes = 0
         self._phases = [_Phase(name, count) for name, count in config.generation_plan]
         self._phase_index = 0
@@ -289,7 +290,6 @@ class Engine:
         self._started = started
         deadline = started + float(self.options["time"]) * 60 if self.options.get("time") else None
         self._install_signal_handlers()
-        self._warm_up_later_generators()
         try:
             self._loop(executor, deadline)
         except BaseException:
@@ -306,7 +306,15 @@ class Engine:
         return summary
 
     def _warm_up_later_generators(self) -> None:
-        """Let later phases load their libraries (Ax: seconds) while the first one runs."""
+        """Let later phases load their libraries (Ax: seconds) while the first one runs.
+
+        Started once the first generator exists: a library imported on two
+        threads at once can see the other half-imported (scipy.stats, imported
+        for SOBOL, inspects a half-imported torch and fails).
+        """
+        if self._warmed_up:
+            return
+        self._warmed_up = True
         for phase in self._phases[1:]:
             warm_up = self._generator_entries[phase.name.casefold()].warm_up
             if warm_up is not None:
@@ -574,6 +582,7 @@ class Engine:
                     )
                 )
                 self._generator_phase = phase_index
+                self._warm_up_later_generators()
             assert self._generator is not None
             if new_history:
                 self._generator.tell(new_history)

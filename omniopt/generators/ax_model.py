@@ -37,9 +37,15 @@ def _quiet_ax() -> None:
 
 
 def import_ax() -> None:
-    """Import Ax and BoTorch (seconds of work) without their import-time log lines."""
+    """Import Ax and BoTorch (seconds of work) without their import-time log lines.
+
+    Runs on a background thread while another generator works. scipy.stats
+    goes first: its import inspects torch when torch is in sys.modules, and
+    a torch still being imported there makes it fail.
+    """
     logging.disable(logging.INFO)
     try:
+        import scipy.stats  # noqa: F401
         import ax.adapter.registry  # noqa: F401
         import ax.api.client  # noqa: F401
     finally:
