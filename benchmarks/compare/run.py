@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
 """Side-by-side benchmark: omniopt, OmniOpt2, Optuna and Ax on the same problems, same budgets.
 
-    /work/main/.venv/bin/python benchmarks/compare/run.py [--quick] [--tools ...] [--problems ...]
+    .venv/bin/python benchmarks/compare/run.py [--quick] [--tools ...] [--problems ...]
                                                         [--resume] [--report-only]
 
 Every run is one process (the tool's CLI, or drivers.py for the libraries),
 timed from launch to exit, with the peak memory of its whole process tree.
 The trial program logs its own start/end and results, so every tool's trials
-are read the same way. Writes results/<mode>.md and results/<mode>-*.png.
+are read the same way. Writes benchmarks/results/compare/<mode>.md and results/<mode>-*.png.
 Nothing here is a test: these are figures, for this machine, at this load.
 """
 
@@ -28,7 +28,7 @@ from problems import PROBLEMS  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 WORK = HERE / "work"
-RESULTS = HERE / "results"
+RESULTS = HERE.parent / "results" / "compare"
 RAW = RESULTS / "raw"
 TOOLS = ("omniopt", "omniopt_tpe", "omniopt2", "optuna_tpe", "optuna_gp", "ax")
 RUN_TIMEOUT_S = 3600
@@ -98,7 +98,7 @@ def read_trials(trial_log: Path, started: float) -> list[dict]:
 
 
 def run_one(spec: RunSpec, threads: int = 1) -> dict:
-    """Run one spec in a fresh work folder; its record (also saved under results/raw/)."""
+    """Run one spec in a fresh work folder; its record (also saved under benchmarks/results/compare/raw/)."""
     from measure import run_measured
 
     workdir = WORK / spec.key
@@ -143,8 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sleeps", nargs="+", type=float, default=[0.0, 1.0], help="full plan: program seconds")
     parser.add_argument("--slots", nargs="+", type=int, default=[1, 4], help="full plan: parallel slots")
     parser.add_argument("--seeds", type=int, default=5, help="full plan: seeds 1..N")
-    parser.add_argument("--name", help="report name under results/ (default: quick or full)")
-    parser.add_argument("--resume", action="store_true", help="keep runs already recorded under results/raw/")
+    parser.add_argument("--name", help="report name under benchmarks/results/compare/ (default: quick or full)")
+    parser.add_argument("--resume", action="store_true", help="keep runs already recorded under benchmarks/results/compare/raw/")
     parser.add_argument("--report-only", action="store_true", help="only rebuild the report from recorded runs")
     args = parser.parse_args(argv)
     if args.quick:
