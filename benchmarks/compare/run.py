@@ -46,15 +46,16 @@ def full_plan(
     sleeps: tuple[float, ...] = (0.0, 1.0),
     slot_counts: tuple[int, ...] = (1, 4),
     seeds: int = 5,
+    first_seed: int = 1,
 ) -> list[RunSpec]:
-    """Every problem x {0 s, 1 s} x budgets {30, 60} x slots {1, 4} x 5 seeds (each narrowable)."""
+    """Every problem x {0 s, 1 s} x budgets {30, 60} x slots {1, 4} x seeds 1-5 (each narrowable)."""
     return [
         RunSpec(tool, problem, sleep, budget, seed, slots, random_steps(budget))
         for budget in budgets
         for sleep in sleeps
         for slots in slot_counts
         for problem in problems
-        for seed in range(1, seeds + 1)
+        for seed in range(first_seed, seeds + 1)
         for tool in tools
     ]
 
@@ -142,7 +143,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budgets", nargs="+", type=int, default=[30, 60], help="full plan: budgets to run")
     parser.add_argument("--sleeps", nargs="+", type=float, default=[0.0, 1.0], help="full plan: program seconds")
     parser.add_argument("--slots", nargs="+", type=int, default=[1, 4], help="full plan: parallel slots")
-    parser.add_argument("--seeds", type=int, default=5, help="full plan: seeds 1..N")
+    parser.add_argument("--seeds", type=int, default=5, help="full plan: seeds up to N")
+    parser.add_argument(
+        "--first-seed", type=int, default=1,
+        help="full plan: first seed (two runs on different seeds can share a machine when only regret matters)",
+    )
     parser.add_argument("--name", help="report name under benchmarks/results/compare/ (default: quick or full)")
     parser.add_argument("--resume", action="store_true", help="keep runs already recorded under benchmarks/results/compare/raw/")
     parser.add_argument("--report-only", action="store_true", help="only rebuild the report from recorded runs")
@@ -151,7 +156,8 @@ def main(argv: list[str] | None = None) -> int:
         plan = quick_plan(tuple(args.tools), tuple(args.problems))
     else:
         plan = full_plan(
-            tuple(args.tools), tuple(args.problems), tuple(args.budgets), tuple(args.sleeps), tuple(args.slots), args.seeds
+            tuple(args.tools), tuple(args.problems), tuple(args.budgets), tuple(args.sleeps), tuple(args.slots),
+            args.seeds, args.first_seed,
         )
     mode = args.name or ("quick" if args.quick else "full")
     if not args.report_only:
