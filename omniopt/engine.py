@@ -34,7 +34,6 @@ from omniopt.model import (
     BestTracker,
     pareto_front,
 )
-from omniopt.generation_pacing import GenerationPacer
 from omniopt.generators import exhaustion
 from omniopt.generators.stand_in import RandomStandIn
 from omniopt.program import fill_command
@@ -288,7 +287,6 @@ class Engine:
             )
         )
         self._capacity = capacity
-        self._pacer = GenerationPacer(capacity)
         self._started = started
         deadline = started + float(self.options["time"]) * 60 if self.options.get("time") else None
         self._install_signal_handlers()
@@ -512,9 +510,9 @@ class Engine:
         free = self._capacity - len(self._running)
         entry = self._next_entry()
         if entry is not None and entry.model_based:
-            # Generate for free slots, plus ahead for the trials that will end
-            # during the model step, so slots wait as little as possible.
-            ahead = 0 if self._candidates else self._pacer.points_ahead(busy_slots=len(self._running))
+            # Generate only for free slots, plus one ahead when trials run in
+            # parallel so a slot never waits for a model fit.
+            ahead = 1 if self._capacity > 1 and not self._candidates else 0
             want = max(free - len(self._candidates), 0) + ahead
         else:
             # Model-free points are cheap: keep a batch ready.
@@ -586,21 +584,18 @@ class Engine:
                 self._generator_phase = phase_index
                 self._warm_up_later_generators()
             assert self._generator is not None
-            step_started = time.monotonic()
             if new_history:
                 self._generator.tell(new_history)
             points = self._generator.ask(n, pending)
-            self._events.put(("generated", (phase_index, n, points, time.monotonic() - step_started)))
+            self._events.put(("generated", (phase_index, n, points)))
         except OmniOptError as exc:
             self._events.put(("generation_failed", exc))
         except Exception as exc:  # a generator bug must end the run cleanly, not hang it
             log.exception("generator failed")
             self._events.put(("generation_failed", GeneratorCrashed(f"generator {self._phases[phase_index].name} failed: {exc!r}", "this is a bug in the generator; see the log above")))
 
-    def _accept_points(self, phase_index: int, requested: int, points: list[Params], seconds: float) -> None:
+    def _accept_points(self, phase_index: int, requested: int, points: list[Params]) -> None:
         self._generating = False
-        if self._generator_entries[self._phases[phase_index].name.casefold()].model_based:
-            self._pacer.step_took(seconds)
         for sink in self._sinks:
             sink.points_generated(time.time(), len(points), requested)
         phase = self._phases[phase_index]
@@ -681,8 +676,6 @@ class Engine:
             outcome = dataclasses.replace(outcome, status=TrialStatus.ABANDONED, failure_reason=FailureReason.CANCELLED, failure_detail=f"run stopped ({self._stop.value})")
         trial = FinishedTrial(trial_index=job.trial_index, params=job.params, outcome=outcome, generation_node=job.generation_node)
         self._history.append(trial)
-        if outcome.end_time is not None:
-            self._pacer.trial_took(outcome.end_time - submit_time)
         if self._repeats is None:
             self._model_history.append(trial)
         elif (arm := self._repeats.finished(outcome)) is not None:
