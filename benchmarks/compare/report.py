@@ -122,6 +122,7 @@ def target_lines(summary: dict[tuple, dict[str, dict]]) -> list[str]:
             theirs = tools["omniopt2"]
             lines.append(
                 f"| regret ≤ OmniOpt2 | {group_name(key)} | {_fmt(ours['regret'])} vs {_fmt(theirs['regret'])} "
+                f"(medians of {ours['runs']} vs {theirs['runs']} runs) "
                 f"| {'yes' if ours['regret'] <= theirs['regret'] else 'no'} |"
             )
             ratio = theirs["wall"] / ours["wall"]
