@@ -7,10 +7,17 @@ different one makes pip fail instead of fetching a multi-GB CUDA build.
 OmniOpt2's `omniopt` script builds its own virtualenv unless it is already
 started by a Python inside a virtualenv: the harness calls it as
 `<venv>/bin/python <venv>/bin/omniopt`, so the prepared venv is the one used.
+
+OmniOpt2 calls `squeue` for every trial when Slurm is installed, even with
+`--force_local_execution`. On a machine that has Slurm's packages but no
+controller running (any machine that ran omniopt's Slurm tests) each call
+waits about three minutes, so runs see Slurm's commands as stubs that fail at
+once, the way they fail on a machine without Slurm.
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -20,6 +27,8 @@ VENV = HERE / ".venv-omniopt2"
 TORCH_PIN = "torch==2.13.0"
 OMNIOPT2_PIN = "omniopt2==10025"
 READY_MARK = VENV / ".ready"
+SLURM_COMMANDS = ("sbatch", "squeue", "sacct", "scontrol", "sinfo", "srun", "scancel")
+NO_SLURM_BIN = VENV / "no-slurm-bin"
 
 
 def python() -> Path:
@@ -49,6 +58,16 @@ def ensure(log=print) -> Path:
     subprocess.run([*pip, OMNIOPT2_PIN], check=True)
     READY_MARK.write_text(OMNIOPT2_PIN + "\n")
     return python()
+
+
+def environment() -> dict[str, str]:
+    """Environment for OmniOpt2 runs: Slurm's commands first in PATH as stubs that fail at once."""
+    NO_SLURM_BIN.mkdir(parents=True, exist_ok=True)
+    for name in SLURM_COMMANDS:
+        stub = NO_SLURM_BIN / name
+        stub.write_text(f'#!/bin/sh\necho "{name}: not available in this benchmark" >&2\nexit 127\n')
+        stub.chmod(0o755)
+    return {"PATH": f"{NO_SLURM_BIN}{os.pathsep}{os.environ.get('PATH', '')}"}
 
 
 def version() -> str:

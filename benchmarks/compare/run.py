@@ -110,6 +110,10 @@ def run_one(spec: RunSpec, threads: int = 1) -> dict:
     env = {"BENCH_TRIAL_LOG": str(trial_log), "PYTHONUNBUFFERED": "1"}
     if threads:
         env.update(OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
+    if spec.tool == "omniopt2":
+        import omniopt2_env
+
+        env.update(omniopt2_env.environment())
     load_before = os.getloadavg()[0]
     measured = run_measured(
         command, cwd=workdir, env=env,
