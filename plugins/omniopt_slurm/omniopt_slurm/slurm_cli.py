@@ -90,11 +90,14 @@ def submit_error(stderr: str) -> SlurmSubmitError:
     """The user-facing error for a job Slurm refused."""
     lines = [line.split("error:", 1)[-1].strip() for line in stderr.strip().splitlines() if line.strip()]
     message = "; ".join(dict.fromkeys(lines)) or "sbatch failed without a message"
-    return SlurmSubmitError(
-        f"Slurm refused the job: {message}",
-        "check --partition, --mem_gb, --gpus, --cpus_per_task, --time/--worker_timeout, --account "
-        "and --reservation against 'sinfo' and your site's limits",
-    )
+    if any(t in stderr for t in _TRANSIENT):
+        # Nothing about the job is wrong: nobody answered.
+        hint = ("the Slurm controller did not answer: check it with 'scontrol ping', "
+                "or run on this machine with --executor local")
+    else:
+        hint = ("check --partition, --mem_gb, --gpus, --cpus_per_task, --time/--worker_timeout, --account "
+                "and --reservation against 'sinfo' and your site's limits")
+    return SlurmSubmitError(f"Slurm refused the job: {message}", hint)
 
 
 def _parse_time(text: str) -> float | None:

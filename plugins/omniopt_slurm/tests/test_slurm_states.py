@@ -80,3 +80,10 @@ def test_submit_error_carries_slurms_message():
                            "Batch job submission failed: Invalid partition name specified")
     assert "--partition" in err.hint
     assert first_error_line("x\nsbatch: error: boom\n") == "boom"
+
+
+def test_submit_error_without_a_controller_points_to_the_controller_and_local_runs():
+    err = submit_error("sbatch: error: Batch job submission failed: Unable to contact slurm controller (connect failure)\n")
+    assert "Unable to contact slurm controller" in err.message
+    assert "scontrol ping" in err.hint and "--executor local" in err.hint
+    assert "--partition" not in err.hint
