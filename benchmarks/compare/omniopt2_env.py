@@ -65,6 +65,8 @@ def environment() -> dict[str, str]:
     NO_SLURM_BIN.mkdir(parents=True, exist_ok=True)
     for name in SLURM_COMMANDS:
         stub = NO_SLURM_BIN / name
+        if stub.exists():
+            continue
         stub.write_text(f'#!/bin/sh\necho "{name}: not available in this benchmark" >&2\nexit 127\n')
         stub.chmod(0o755)
     return {"PATH": f"{NO_SLURM_BIN}{os.pathsep}{os.environ.get('PATH', '')}"}

@@ -23,6 +23,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import omniopt2_env  # noqa: E402
 from commands import RunSpec, driver_command, omniopt2_command, omniopt_command  # noqa: E402
 from problems import PROBLEMS  # noqa: E402
 
@@ -80,8 +81,6 @@ def command_for(spec: RunSpec, run_dir: Path) -> list[str]:
     if spec.tool == "omniopt_tpe":
         return omniopt_command(spec, run_dir, model="OPTUNA_TPE")
     if spec.tool == "omniopt2":
-        import omniopt2_env
-
         omniopt2_env.ensure()
         return omniopt2_command(spec, run_dir, omniopt2_env.python(), omniopt2_env.omniopt2_script())
     return driver_command(spec)
@@ -111,8 +110,6 @@ def run_one(spec: RunSpec, threads: int = 1) -> dict:
     if threads:
         env.update(OMP_NUM_THREADS=str(threads), MKL_NUM_THREADS=str(threads))
     if spec.tool == "omniopt2":
-        import omniopt2_env
-
         env.update(omniopt2_env.environment())
     load_before = os.getloadavg()[0]
     measured = run_measured(

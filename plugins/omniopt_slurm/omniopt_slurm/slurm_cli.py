@@ -18,9 +18,11 @@ from omniopt_slurm.errors import SlurmCommandError, SlurmSubmitError
 
 log = logging.getLogger(__name__)
 
+#: Messages of a controller that did not answer at all.
+_UNREACHABLE = ("Socket timed out", "Unable to contact slurm controller", "Zero Bytes were transmitted",
+                "Connection refused")
 #: Messages of a controller that is busy or restarting: worth a retry.
-_TRANSIENT = ("Socket timed out", "Unable to contact slurm controller", "Resource temporarily unavailable",
-              "Zero Bytes were transmitted", "Connection refused")
+_TRANSIENT = (*_UNREACHABLE, "Resource temporarily unavailable")
 _RETRIES = 4
 _COMMAND_TIMEOUT_S = 60.0
 
@@ -90,7 +92,7 @@ def submit_error(stderr: str) -> SlurmSubmitError:
     """The user-facing error for a job Slurm refused."""
     lines = [line.split("error:", 1)[-1].strip() for line in stderr.strip().splitlines() if line.strip()]
     message = "; ".join(dict.fromkeys(lines)) or "sbatch failed without a message"
-    if any(t in stderr for t in _TRANSIENT):
+    if any(t in stderr for t in _UNREACHABLE):
         # Nothing about the job is wrong: nobody answered.
         hint = ("the Slurm controller did not answer: check it with 'scontrol ping', "
                 "or run on this machine with --executor local")
